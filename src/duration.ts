@@ -1,0 +1,25 @@
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/**
+ * Parses durations written `90s`, `15m`, `1h`, `1h30m`, `500ms` (a bare `0` is zero).
+ * Returns milliseconds, or undefined when the text is not a duration.
+ */
+export function parseDuration(text: string): number | undefined {
+  const s = text.trim().toLowerCase()
+  if (s === '0') return 0
+  if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(s)) return undefined
+  let total = 0
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) {
+    total += Number(m[1]) * (UNIT_MS[m[2] as string] as number)
+  }
+  return Math.round(total)
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`
+  const totalSeconds = Math.round(ms / 1000)
+  const h = Math.floor(totalSeconds / 3600)
+  const m = Math.floor((totalSeconds % 3600) / 60)
+  const s = totalSeconds % 60
+  return [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].join('') || '0s'
+}

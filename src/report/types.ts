@@ -1,0 +1,84 @@
+/** Shapes shared by the gate, the process and the reports (DESIGN.md sections 4, 5, 8). */
+
+export type ItemId = 'ci' | 'staging' | 'migrations' | 'window' | 'monitoring' | 'rollback' | 'backup' | 'lock'
+export type ItemStatus = 'pass' | 'fail' | 'na'
+
+export interface ChecklistItem {
+  id: ItemId
+  /** wording in the chosen language */
+  item: string
+  status: ItemStatus
+  detail: string
+}
+
+export type Decision = 'go' | 'abort' | 'postpone'
+
+export type RunStatus =
+  | 'deployed'
+  | 'planned'
+  | 'aborted'
+  | 'postponed'
+  | 'rolled-back'
+  | 'rollback-failed'
+  | 'cancelled'
+
+export type StepName =
+  | 'backup'
+  | 'migrate'
+  | 'deploy'
+  | 'smoke'
+  | 'monitor'
+  | 'rollback'
+  | 'migrate-rollback'
+
+export interface StepRecord {
+  name: StepName
+  status: 'pass' | 'fail' | 'skipped'
+  duration_ms: number
+  started_at?: string
+  exit_code?: number
+  reason?: string
+}
+
+export interface CheckResultRecord {
+  name: string
+  ok: boolean
+  detail: string
+  latency_ms?: number
+}
+
+export interface DeploymentRecord {
+  version: string
+  environment: string
+  checklist: ChecklistItem[]
+  migrations: string[]
+  rollback_plan: string
+  notify: { before: string; after: string }
+  smoke_tests: string[]
+  status: RunStatus
+  decision: Decision
+  urgency: string
+  reason?: string
+  dry_run: boolean
+  commit: string
+  ref?: string
+  actor: string
+  repository?: string
+  run_url?: string
+  previous_version: string
+  previous_sha?: string
+  deployment_id?: number
+  next_window?: string
+  started_at: string
+  finished_at: string
+  steps: StepRecord[]
+  smoke_results?: CheckResultRecord[]
+  monitor?: { rounds: number; failed_rounds: number; duration_ms: number; results?: CheckResultRecord[] }
+  notifications?: string[]
+  warnings?: string[]
+  error?: string
+}
+
+export interface Record {
+  deployment: DeploymentRecord
+}
