@@ -1,0 +1,307 @@
+import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import type { Readable } from 'node:stream'
+import type { Log } from '../core.js'
+import { formatDuration } from '../duration.js'
+
+export interface CommandOptions {
+  /** the user's script, exactly as written in a workflow `run:`; never interpolated */
+  command: string
+  cwd: string
+  /** added to (and overriding) process.env; the only way values reach the script */
+  env: Record<string, string>
+  /** 0 or Infinity: no time limit */
+  timeoutMs: number
+  /** aborting stops the command (SIGTERM to its process group, SIGKILL after the grace) */
+  signal?: AbortSignal
+  log: Log
+  /** title of the collapsible log group */
+  label: string
+  /** time between SIGTERM and SIGKILL; default 3000 ms */
+  killGraceMs?: number
+  /** how many trailing output lines to keep; default 20 */
+  tailLines?: number
+}
+
+export interface CommandResult {
+  ok: boolean
+  /** bash's exit code; null when it was ended by a signal or could not start */
+  exitCode: number | null
+  /** the signal that ended bash, if any */
+  signal: NodeJS.Signals | null
+  timedOut: boolean
+  aborted: boolean
+  durationMs: number
+  /** the last output lines (stdout and stderr, in arrival order) */
+  tail: string[]
+  /** `exit code 0`, `exit code 3`, `timed out after 2s`, `cancelled`, `killed by SIGKILL`, ... */
+  reason: string
+}
+
+const DEFAULT_GRACE_MS = 3000
+const DEFAULT_TAIL = 20
+/** longest line kept in the tail, and longest partial line buffered before it is logged anyway */
+const MAX_LINE = 4000
+const POLL_MS = 25
+/** how long to wait for the process group to disappear after SIGKILL */
+const AFTER_KILL_MS = 2000
+/** how long to wait for the output pipes to close once the process group is gone */
+const STREAM_END_MS = 1000
+
+/**
+ * Runs `command` with `bash --noprofile --norc -eo pipefail -c`, in its own process group,
+ * streaming its output line by line into `log` inside a group named `label`.
+ *
+ * Never rejects. On timeout or abort the whole process group gets SIGTERM, then SIGKILL after
+ * `killGraceMs`. The promise settles only once the process group is gone: processes the script
+ * left behind in its group (`sleep 100 &`) are terminated the same way when bash exits, so
+ * nothing the command started outlives the step (processes that left the group with `setsid`
+ * are out of reach).
+ */
+export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
+  const grace = opts.killGraceMs ?? DEFAULT_GRACE_MS
+  const tailSize = opts.tailLines ?? DEFAULT_TAIL
+  const started = performance.now()
+  const tail: string[] = []
+  const { log } = opts
+
+  const pushLine = (line: string): void => {
+    log.info(line)
+    tail.push(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line)
+    if (tail.length > tailSize) tail.shift()
+  }
+
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v
+  Object.assign(env, opts.env)
+
+  if (opts.signal?.aborted) {
+    log.info(`${opts.label}: not started (cancelled)`)
+    return {
+      ok: false,
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      aborted: true,
+      durationMs: 0,
+      tail: [],
+      reason: 'cancelled'
+    }
+  }
+
+  log.startGroup(opts.label)
+  try {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', opts.command], {
+      cwd: opts.cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+
+    let spawnError: Error | undefined
+    let exitCode: number | null = null
+    let exitSignal: NodeJS.Signals | null = null
+    let timedOut = false
+    let aborted = false
+    let termSentAt: number | undefined
+    let killTimer: NodeJS.Timeout | undefined
+    let timeoutTimer: NodeJS.Timeout | undefined
+    let wake: (() => void) | undefined
+
+    const exited = new Promise<void>((resolve) => {
+      child.once('exit', (code, sig) => {
+        exitCode = code
+        exitSignal = sig
+        resolve()
+      })
+      child.once('error', (err) => {
+        spawnError = err
+        resolve()
+      })
+    })
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
+
+    const pending: Promise<void>[] = []
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) pending.push(readLines(stream, pushLine))
+    }
+
+    const pgid = child.pid
+    const signalGroup = (sig: NodeJS.Signals): void => {
+      if (pgid === undefined) return
+      try {
+        process.kill(-pgid, sig)
+      } catch {
+        // group already gone
+      }
+    }
+    const terminate = (): void => {
+      if (termSentAt !== undefined) return
+      termSentAt = performance.now()
+      signalGroup('SIGTERM')
+      killTimer = setTimeout(() => {
+        killTimer = undefined
+        signalGroup('SIGKILL')
+        wake?.()
+      }, grace)
+    }
+    const onAbort = (): void => {
+      if (spawnError || termSentAt !== undefined) return
+      aborted = true
+      terminate()
+    }
+
+    if (pgid !== undefined) {
+      if (opts.timeoutMs > 0 && Number.isFinite(opts.timeoutMs)) {
+        timeoutTimer = setTimeout(() => {
+          timeoutTimer = undefined
+          if (termSentAt !== undefined) return
+          timedOut = true
+          terminate()
+        }, opts.timeoutMs)
+      }
+      opts.signal?.addEventListener('abort', onAbort, { once: true })
+    }
+
+    try {
+      await exited
+      if (timeoutTimer) clearTimeout(timeoutTimer)
+      timeoutTimer = undefined
+
+      if (!spawnError && pgid !== undefined) {
+        // bash is gone; anything it left in its group goes too
+        while (groupAlive(pgid)) {
+          terminate()
+          if (
+            killTimer === undefined &&
+            performance.now() - (termSentAt ?? 0) > grace + AFTER_KILL_MS
+          ) {
+            log.warning(`${opts.label}: processes of group ${pgid} survived SIGKILL`)
+            break
+          }
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(done, POLL_MS)
+            wake = done
+            function done(): void {
+              clearTimeout(t)
+              wake = undefined
+              resolve()
+            }
+          })
+        }
+      }
+
+      // output pipes close once every holder is gone; a process outside the group may keep
+      // them open, so wait a bounded time, then stop reading
+      let streamTimer: NodeJS.Timeout | undefined
+      const bounded = await Promise.race([
+        closed.then(() => true),
+        new Promise<boolean>((resolve) => {
+          streamTimer = setTimeout(() => resolve(false), STREAM_END_MS)
+        })
+      ])
+      clearTimeout(streamTimer)
+      if (!bounded) {
+        child.stdout?.destroy()
+        child.stderr?.destroy()
+      }
+      await Promise.all(pending)
+    } finally {
+      if (timeoutTimer) clearTimeout(timeoutTimer)
+      if (killTimer) clearTimeout(killTimer)
+      opts.signal?.removeEventListener('abort', onAbort)
+    }
+
+    const durationMs = Math.round(performance.now() - started)
+    let reason: string
+    if (spawnError) reason = `could not start bash: ${spawnError.message}`
+    else if (timedOut) reason = `timed out after ${formatDuration(opts.timeoutMs)}`
+    else if (aborted) reason = 'cancelled'
+    else if (exitSignal) reason = `killed by ${exitSignal}`
+    else reason = `exit code ${exitCode}`
+    const ok = !spawnError && !timedOut && !aborted && exitCode === 0
+    log.info(`${ok ? '✓' : '✗'} ${reason} after ${formatDuration(durationMs)}`)
+    return { ok, exitCode, signal: exitSignal, timedOut, aborted, durationMs, tail, reason }
+  } finally {
+    log.endGroup()
+  }
+}
+
+/** Calls `onLine` for each line of `stream` (a final line without newline included). */
+function readLines(stream: Readable, onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let buffer = ''
+    stream.setEncoding('utf8')
+    stream.on('data', (chunk: string) => {
+      buffer += chunk
+      let nl: number
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        onLine(buffer.slice(0, nl).replace(/\r$/, ''))
+        buffer = buffer.slice(nl + 1)
+      }
+      if (buffer.length > MAX_LINE) {
+        onLine(buffer)
+        buffer = ''
+      }
+    })
+    let finished = false
+    const finish = (): void => {
+      if (finished) return
+      finished = true
+      if (buffer) onLine(buffer.replace(/\r$/, ''))
+      buffer = ''
+      resolve()
+    }
+    stream.once('end', finish)
+    stream.once('close', finish)
+    stream.once('error', finish)
+  })
+}
+
+/**
+ * Whether any process of group `pgid` still runs. Zombies do not count: where PID 1 does not
+ * reap orphans (some containers), a dead grandchild stays a zombie forever.
+ */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0)
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  if (process.platform !== 'linux') return true
+  let entries: string[]
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return true
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue
+    const stat = procStat(Number(entry))
+    if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') return true
+  }
+  return false
+}
+
+/** Whether process `pid` runs (a zombie does not). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  if (process.platform !== 'linux') return true
+  const stat = procStat(pid)
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X'
+}
+
+function procStat(pid: number): { state: string; pgrp: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // "pid (comm) state ppid pgrp ..."; comm may contain spaces and parentheses
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+    return { state: fields[0] ?? '', pgrp: Number(fields[2]) }
+  } catch {
+    return undefined
+  }
+}
