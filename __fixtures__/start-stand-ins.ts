@@ -1,0 +1,90 @@
+/**
+ * Ready-made scenes for tests, the demo and the benchmark: a repository whose commit is
+ * green and already validated on staging, plus a receiver for notifications.
+ */
+import { DEFAULT_SHA, startGitHubApi } from './github-api.js'
+import type { GitHubApi, GitHubState } from './github-api.js'
+import { startReceiver } from './webhook-receiver.js'
+import type { Receiver, ReceiverOptions } from './webhook-receiver.js'
+
+export const GREEN_CHECKS = ['build', 'test', 'lint'] as const
+export const GREEN_STATUS_CONTEXT = 'ci/external'
+export const STAGING_ENVIRONMENT = 'staging'
+
+/** Successful check runs `build`, `test`, `lint` and a successful commit status on `sha`. */
+export function seedGreenRepo(api: GitHubApi, sha: string): void {
+  for (const name of GREEN_CHECKS) {
+    api.addCheckRun(sha, { name, status: 'completed', conclusion: 'success' })
+  }
+  api.addStatus(sha, {
+    context: GREEN_STATUS_CONTEXT,
+    state: 'success',
+    description: 'All good',
+    target_url: 'https://ci.example.com/builds/1'
+  })
+}
+
+/**
+ * A deployment of `sha` (ref `version`, payload `{ version }`) to staging whose latest
+ * status is `success`. Returns the deployment id.
+ */
+export function seedStagingSuccess(
+  api: GitHubApi,
+  sha: string,
+  version: string,
+  environment: string = STAGING_ENVIRONMENT
+): number {
+  return api.addDeployment({
+    sha,
+    ref: version,
+    environment,
+    payload: { version },
+    description: `Deploy ${version} to ${environment}`,
+    statuses: [
+      { state: 'in_progress', description: 'Deploying' },
+      {
+        state: 'success',
+        description: 'Deployed',
+        log_url: 'https://github.com/acme/shop/actions/runs/1',
+        environment_url: `https://${environment}.shop.example.com`
+      }
+    ]
+  })
+}
+
+export interface StandIns {
+  api: GitHubApi
+  receiver: Receiver
+  sha: string
+  version: string
+  close(): Promise<void>
+}
+
+export interface StandInOptions {
+  sha?: string
+  version?: string
+  seed?: Partial<GitHubState>
+  receiver?: ReceiverOptions
+}
+
+/**
+ * Starts the GitHub API stand-in (green commit, staging validated) and a receiver.
+ * `close()` stops both.
+ */
+export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns> {
+  const sha = opts.sha ?? opts.seed?.headSha ?? DEFAULT_SHA
+  const version = opts.version ?? 'v1.2.0'
+  const api = await startGitHubApi({ headSha: sha, ...opts.seed })
+  const receiver = await startReceiver(opts.receiver)
+  seedGreenRepo(api, sha)
+  seedStagingSuccess(api, sha, version)
+  return {
+    api,
+    receiver,
+    sha,
+    version,
+    close: async () => {
+      await Promise.all([api.close(), receiver.close()])
+    }
+  }
+}
