@@ -553,7 +553,7 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
 
   // ---- helpers shared by routes and tests -------------------------------------------
 
-  /** newest status per context, in order of first appearance */
+  /** the newest status of each context, newest first */
   const latestStatuses = (sha: string): CommitStatus[] => {
     const byContext = new Map<string, CommitStatus>()
     for (const s of state.statuses) if (s.sha === sha) byContext.set(s.context, s)
