@@ -114,7 +114,8 @@ export async function startSampleService(): Promise<SampleService> {
       }
       case '/redirect':
         res.writeHead(302, { location: '/' })
-        return res.end()
+        res.end()
+        return
       default:
         return send(res, 404, 'not found')
     }
