@@ -1,6 +1,7 @@
 /** Shapes shared by the gate, the process and the reports (DESIGN.md sections 4, 5, 8). */
 
-export type ItemId = 'ci' | 'staging' | 'migrations' | 'window' | 'monitoring' | 'rollback' | 'backup' | 'lock'
+export type ItemId =
+  'ci' | 'staging' | 'migrations' | 'window' | 'monitoring' | 'rollback' | 'backup' | 'lock'
 export type ItemStatus = 'pass' | 'fail' | 'na'
 
 export interface ChecklistItem {
@@ -14,22 +15,10 @@ export interface ChecklistItem {
 export type Decision = 'go' | 'abort' | 'postpone'
 
 export type RunStatus =
-  | 'deployed'
-  | 'planned'
-  | 'aborted'
-  | 'postponed'
-  | 'rolled-back'
-  | 'rollback-failed'
-  | 'cancelled'
+  'deployed' | 'planned' | 'aborted' | 'postponed' | 'rolled-back' | 'rollback-failed' | 'cancelled'
 
 export type StepName =
-  | 'backup'
-  | 'migrate'
-  | 'deploy'
-  | 'smoke'
-  | 'monitor'
-  | 'rollback'
-  | 'migrate-rollback'
+  'backup' | 'migrate' | 'deploy' | 'smoke' | 'monitor' | 'rollback' | 'migrate-rollback'
 
 export interface StepRecord {
   name: StepName
@@ -73,7 +62,12 @@ export interface DeploymentRecord {
   finished_at: string
   steps: StepRecord[]
   smoke_results?: CheckResultRecord[]
-  monitor?: { rounds: number; failed_rounds: number; duration_ms: number; results?: CheckResultRecord[] }
+  monitor?: {
+    rounds: number
+    failed_rounds: number
+    duration_ms: number
+    results?: CheckResultRecord[]
+  }
   notifications?: string[]
   warnings?: string[]
   error?: string

@@ -52,8 +52,32 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/** Offsets at whole UTC hours, per zone: `Intl` is slow (microseconds) and edges repeat. */
+const hourlyOffsets = new Map<string, Map<number, number>>()
+const MAX_CACHED_HOURS = 100_000
+
+function offsetAtHour(hour: number, timeZone: string): number {
+  let zone = hourlyOffsets.get(timeZone)
+  if (!zone) hourlyOffsets.set(timeZone, (zone = new Map()))
+  let offset = zone.get(hour)
+  if (offset === undefined) {
+    if (zone.size >= MAX_CACHED_HOURS) zone.clear()
+    offset = intlOffset(hour * HOUR_MS, timeZone)
+    zone.set(hour, offset)
+  }
+  return offset
+}
+
 /** Offset of `timeZone` from UTC at the instant `t` (epoch ms), in ms (east positive). */
 export function offsetAt(t: number, timeZone: string): number {
+  // When the offsets at the whole hours around `t` agree, no transition happened in between
+  // (no zone changes its offset twice within an hour); otherwise ask Intl for `t` itself.
+  const hour = Math.floor(t / HOUR_MS)
+  const before = offsetAtHour(hour, timeZone)
+  return before === offsetAtHour(hour + 1, timeZone) ? before : intlOffset(t, timeZone)
+}
+
+function intlOffset(t: number, timeZone: string): number {
   const whole = Math.floor(t / 1000) * 1000
   let year = 0
   let month = 1

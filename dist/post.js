@@ -1,0 +1,1 @@
+import{a as t}from"./chunks/actions-core.js";import"os";import"crypto";import"fs";import"path";import"string_decoder";import"events";import"child_process";import"assert";import"timers";t.debug("Red Button post step: nothing to finish");

@@ -1,0 +1,143 @@
+import type { Deployment, GitHubApi } from '../github/api.js'
+
+/**
+ * Deployment history, read once per run: the `staging` and `lock` items and the
+ * previous version are all derived from it.
+ */
+
+export const LOCK_MAX_AGE_MS = 3_600_000
+export const TOOL_NAME = 'red-button'
+
+export interface DeploymentView {
+  id: number
+  sha: string
+  ref: string
+  environment: string
+  createdAt: Date
+  creator: string
+  version: string
+  /** latest status state; undefined when it has no status or it was not read */
+  state?: string
+  /** whether `state` was read (statuses are read only where they matter) */
+  read: boolean
+  byRedButton: boolean
+}
+
+export interface DeploymentFacts {
+  /** newest first */
+  target: DeploymentView[]
+  /** the newest deployment of this commit to the staging environment; null when none; undefined when not asked */
+  stagingOfCommit?: DeploymentView | null
+  error?: string
+}
+
+function payloadOf(d: Deployment): Record<string, unknown> {
+  if (d.payload && typeof d.payload === 'object') return d.payload as Record<string, unknown>
+  if (typeof d.payload === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(d.payload)
+      if (parsed && typeof parsed === 'object') return parsed as Record<string, unknown>
+    } catch {
+      // a free-text payload carries no version
+    }
+  }
+  return {}
+}
+
+export function viewOf(d: Deployment): DeploymentView {
+  const payload = payloadOf(d)
+  return {
+    id: d.id,
+    sha: d.sha,
+    ref: d.ref,
+    environment: d.environment,
+    createdAt: new Date(d.created_at),
+    creator: d.creator?.login ?? 'unknown',
+    version: typeof payload.version === 'string' && payload.version ? payload.version : d.ref,
+    read: false,
+    byRedButton: payload.tool === TOOL_NAME
+  }
+}
+
+export function isActive(v: DeploymentView): boolean {
+  if (v.state === 'in_progress' || v.state === 'queued' || v.state === 'pending') return true
+  // Our own deployments are created a moment before their first status: count them too.
+  return v.read && v.state === undefined && v.byRedButton
+}
+
+export interface CollectDeploymentOptions {
+  environment: string
+  sha: string
+  stagingEnvironment?: string
+  now: Date
+  /** bound on the status look-ups, whatever the history */
+  maxStatusReads?: number
+}
+
+/**
+ * Reads the target environment's deployments (newest first) and the latest status of
+ * those that matter: every one young enough to hold the lock, then older ones until the
+ * newest successful one (the previous version) is found.
+ */
+export async function collectDeploymentFacts(
+  api: GitHubApi,
+  o: CollectDeploymentOptions
+): Promise<DeploymentFacts> {
+  try {
+    const [targetList, stagingList] = await Promise.all([
+      api.listDeployments({ environment: o.environment }),
+      o.stagingEnvironment
+        ? api.listDeployments({ environment: o.stagingEnvironment, sha: o.sha })
+        : undefined
+    ])
+    const target = targetList
+      .map(viewOf)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+    await readStatuses(api, target, o.now, o.maxStatusReads ?? 20)
+    let stagingOfCommit: DeploymentView | null | undefined
+    if (stagingList) {
+      const newest = stagingList
+        .filter((d) => d.sha === o.sha)
+        .map(viewOf)
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)[0]
+      if (newest) {
+        newest.state = (await api.latestStatus(newest.id))?.state
+        newest.read = true
+      }
+      stagingOfCommit = newest ?? null
+    }
+    return { target, stagingOfCommit }
+  } catch (e) {
+    return { target: [], error: (e as Error).message }
+  }
+}
+
+/** Fills in `state` where it matters; deployments already read are not read again. */
+export async function readStatuses(
+  api: GitHubApi,
+  target: DeploymentView[],
+  now: Date,
+  maxReads: number
+): Promise<void> {
+  let reads = 0
+  let previousFound = target.some((v) => v.read && v.state === 'success')
+  for (const v of target) {
+    const young = now.getTime() - v.createdAt.getTime() < LOCK_MAX_AGE_MS
+    if (!young && previousFound) break
+    if (reads >= maxReads) break
+    if (!v.read) {
+      v.state = (await api.latestStatus(v.id))?.state
+      v.read = true
+      reads++
+    }
+    if (v.state === 'success') previousFound = true
+  }
+}
+
+/** What a rollback returns to: the newest deployment whose latest status is success. */
+export function previousDeployment(
+  target: DeploymentView[],
+  excludeId?: number
+): DeploymentView | undefined {
+  return target.find((v) => v.id !== excludeId && v.state === 'success')
+}

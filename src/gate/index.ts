@@ -1,0 +1,170 @@
+import type { Clock } from '../clock.js'
+import type { Log } from '../core.js'
+import type { GitHubApi } from '../github/api.js'
+import type { RunContext } from '../github/context.js'
+import type { ChecklistItem, Decision } from '../report/types.js'
+import { windowsFor } from '../schedule/windows.js'
+import type { Settings } from '../settings.js'
+import { evaluateBackup } from './backup.js'
+import { collectCiFacts, evaluateCi, type CiFacts } from './ci.js'
+import {
+  collectDeploymentFacts,
+  previousDeployment,
+  type DeploymentFacts,
+  type DeploymentView
+} from './deployments.js'
+import { evaluateLock } from './lock.js'
+import { evaluateMigrations, type MigrationCheckFacts } from './migrations.js'
+import { evaluateMonitoring, type UrlAnswer } from './monitoring.js'
+import { evaluateRollback } from './rollback.js'
+import { evaluateStaging } from './staging.js'
+import { decide } from './verdict.js'
+import { evaluateWindow, wantsOverride, type WindowFacts } from './window.js'
+
+/** The world as the gate sees it; everything the checklist is decided from. */
+export interface Facts {
+  now: Date
+  isProduction: boolean
+  ci: CiFacts
+  deployments: DeploymentFacts
+  migrationCheck?: MigrationCheckFacts
+  monitoring: UrlAnswer[]
+  window: WindowFacts
+}
+
+export interface GateResult {
+  facts: Facts
+  checklist: ChecklistItem[]
+  decision: Decision
+  /** first allowed instant: now when allowed, later when postponed */
+  nextWindow?: Date
+  overridden: boolean
+  previous?: DeploymentView
+}
+
+export interface GateDeps {
+  api: GitHubApi
+  clock: Clock
+  log: Log
+  /** runs `migrate-check-command`; called only when migrations are configured */
+  checkMigrations(): Promise<MigrationCheckFacts>
+  /** GET with the monitoring timeout: does this URL answer 2xx? */
+  probeUrl(url: string): Promise<UrlAnswer>
+  ciPollMs?: number
+}
+
+export function isProductionTarget(
+  settings: Pick<Settings, 'environment' | 'productionEnvironments'>
+): boolean {
+  const env = settings.environment.toLowerCase()
+  return settings.productionEnvironments.some((p) => p.toLowerCase() === env)
+}
+
+/** Gathers the facts, concurrently where they are independent. */
+export async function gatherFacts(
+  settings: Settings,
+  ctx: RunContext,
+  deps: GateDeps
+): Promise<Facts> {
+  const now = deps.clock.now()
+  const isProduction = isProductionTarget(settings)
+  const window: WindowFacts = {
+    now,
+    timeZone: settings.timeZone,
+    windows: windowsFor(settings.freeze, settings.environment, isProduction),
+    urgency: settings.urgency,
+    reason: settings.reason,
+    actor: ctx.actor
+  }
+  const roleNeeded =
+    wantsOverride(window) && evaluateWindow(window, settings.language).active !== undefined
+  const [ci, deployments, migrationCheck, monitoring, role] = await Promise.all([
+    collectCiFacts(deps.api, {
+      sha: ctx.sha,
+      required: settings.requiredChecks,
+      runId: ctx.runId,
+      timeoutMs: settings.checksTimeoutMs,
+      pollMs: deps.ciPollMs,
+      clock: deps.clock,
+      log: deps.log
+    }),
+    collectDeploymentFacts(deps.api, {
+      environment: settings.environment,
+      sha: ctx.sha,
+      stagingEnvironment: isProduction ? settings.stagingEnvironment : undefined,
+      now
+    }),
+    settings.commands.migrate && settings.commands.migrateCheck
+      ? deps.checkMigrations()
+      : undefined,
+    Promise.all(settings.monitoringUrls.map((u) => deps.probeUrl(u))),
+    roleNeeded ? readRole(deps.api, ctx.actor) : undefined
+  ])
+  return {
+    now,
+    isProduction,
+    ci,
+    deployments,
+    migrationCheck,
+    monitoring,
+    window: { ...window, ...role }
+  }
+}
+
+/** A failed permission look-up refuses the override: it is never granted by default. */
+async function readRole(
+  api: GitHubApi,
+  actor: string
+): Promise<Pick<WindowFacts, 'role' | 'roleError'>> {
+  if (!actor) return { roleError: 'no actor' }
+  try {
+    return { role: await api.roleOf(actor) }
+  } catch (e) {
+    return { roleError: (e as Error).message }
+  }
+}
+
+/** The checklist and the verdict: a pure function of the facts and the settings. */
+export function evaluate(
+  settings: Settings,
+  ctx: Pick<RunContext, 'sha'>,
+  facts: Facts
+): Omit<GateResult, 'facts'> {
+  const lang = settings.language
+  const window = evaluateWindow(facts.window, lang)
+  const checklist: ChecklistItem[] = [
+    evaluateCi(facts.ci, lang),
+    evaluateStaging(
+      facts.deployments,
+      {
+        isProduction: facts.isProduction,
+        environment: settings.environment,
+        stagingEnvironment: settings.stagingEnvironment,
+        sha: ctx.sha
+      },
+      lang
+    ),
+    evaluateMigrations(settings.commands, facts.migrationCheck, lang),
+    window.item,
+    evaluateMonitoring(facts.monitoring, lang),
+    evaluateRollback(settings.commands, settings.rollbackPlan, lang),
+    evaluateBackup(settings.commands, facts.isProduction, lang),
+    evaluateLock(facts.deployments, facts.now, lang)
+  ]
+  return {
+    checklist,
+    decision: decide(checklist),
+    nextWindow: window.nextWindow,
+    overridden: window.overridden,
+    previous: previousDeployment(facts.deployments.target)
+  }
+}
+
+export async function runGate(
+  settings: Settings,
+  ctx: RunContext,
+  deps: GateDeps
+): Promise<GateResult> {
+  const facts = await gatherFacts(settings, ctx, deps)
+  return { facts, ...evaluate(settings, ctx, facts) }
+}

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs'
+
+/** What the runner tells us about this run, read from its environment once. */
+export interface RunContext {
+  owner: string
+  repo: string
+  /** the commit being deployed (a PR's head commit on pull_request events) */
+  sha: string
+  ref: string
+  actor: string
+  runId?: number
+  runAttempt?: number
+  eventName: string
+  /** PR number when the event is about a pull request */
+  pullNumber?: number
+  apiUrl: string
+  serverUrl: string
+  runUrl?: string
+  workspace: string
+  tempDir: string
+}
+
+type Env = Record<string, string | undefined>
+
+function readEvent(path: string | undefined): Record<string, unknown> {
+  if (!path) return {}
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+  } catch {
+    return {}
+  }
+}
+
+export class ContextError extends Error {}
+
+export function readRunContext(env: Env = process.env): RunContext {
+  const repository = env.GITHUB_REPOSITORY ?? ''
+  const [owner, repo] = repository.split('/')
+  if (!owner || !repo)
+    throw new ContextError('GITHUB_REPOSITORY must be set as owner/repo (the runner sets it)')
+  const event = readEvent(env.GITHUB_EVENT_PATH)
+  const pr = event.pull_request as { number?: number; head?: { sha?: string } } | undefined
+  const eventName = env.GITHUB_EVENT_NAME ?? ''
+  const isPrEvent = eventName.startsWith('pull_request') && pr !== undefined
+  const sha = (isPrEvent ? pr?.head?.sha : undefined) ?? env.GITHUB_SHA ?? ''
+  if (!/^[0-9a-f]{7,64}$/i.test(sha))
+    throw new ContextError('GITHUB_SHA must be set to the commit being deployed')
+  const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '')
+  const runId =
+    env.GITHUB_RUN_ID && /^\d+$/.test(env.GITHUB_RUN_ID) ? Number(env.GITHUB_RUN_ID) : undefined
+  const runAttempt = env.GITHUB_RUN_ATTEMPT ? Number(env.GITHUB_RUN_ATTEMPT) : undefined
+  return {
+    owner,
+    repo,
+    sha: sha.toLowerCase(),
+    ref: env.GITHUB_REF ?? '',
+    // The one who pressed the button: on a re-run that is the triggering actor.
+    actor: env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || '',
+    runId,
+    runAttempt,
+    eventName,
+    pullNumber: isPrEvent ? pr?.number : undefined,
+    apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, ''),
+    serverUrl,
+    runUrl:
+      runId !== undefined
+        ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}${runAttempt && runAttempt > 1 ? `/attempts/${runAttempt}` : ''}`
+        : undefined,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    tempDir: env.RUNNER_TEMP || env.TMPDIR || '/tmp'
+  }
+}
+
+/** The version label: the tag name when the ref is a tag, else the 7-character short SHA. */
+export function defaultVersion(ctx: Pick<RunContext, 'ref' | 'sha'>): string {
+  if (ctx.ref.startsWith('refs/tags/')) return ctx.ref.slice('refs/tags/'.length)
+  return ctx.sha.slice(0, 7)
+}

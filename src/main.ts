@@ -1,0 +1,238 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Clock } from './clock.js'
+import type { Core } from './core.js'
+import { runGate, type GateResult } from './gate/index.js'
+import type { UrlAnswer } from './gate/monitoring.js'
+import { MONITORING_TIMEOUT_MS } from './gate/monitoring.js'
+import { GitHubApi } from './github/api.js'
+import { RestClient } from './github/client.js'
+import { ContextError, defaultVersion, readRunContext, type RunContext } from './github/context.js'
+import { recordYaml, rollbackPlanText } from './report/record.js'
+import { renderSummary } from './report/summary.js'
+import type { DeploymentRecord, RunStatus } from './report/types.js'
+import { runCommand } from './run/command.js'
+import { probe } from './run/probes.js'
+import { formatInZone } from './schedule/windows.js'
+import {
+  mergeInputs,
+  parseSettings,
+  SECRET_INPUTS,
+  secretValues,
+  SettingsError,
+  type Settings
+} from './settings.js'
+
+export interface MainDeps {
+  core: Core
+  env: Record<string, string | undefined>
+  clock: Clock
+  /** appends Markdown to the job summary */
+  writeSummary(markdown: string): Promise<void>
+  /** aborted when the runner cancels the job (SIGINT/SIGTERM) */
+  signal?: AbortSignal
+}
+
+/** Everything a run has learned so far; the record is made from it at any moment. */
+export interface RunState {
+  settings: Settings
+  ctx: RunContext
+  version: string
+  startedAt: Date
+  recordFile: string
+  gate?: GateResult
+  record: DeploymentRecord
+}
+
+const SUCCESS: RunStatus[] = ['deployed', 'planned']
+
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60)
+}
+
+/** Reads and validates inputs; every secret is masked before anything else is logged. */
+export function loadSettings(core: Core, workspace: string): Settings {
+  const read = (name: string): string => core.getInput(name)
+  for (const name of SECRET_INPUTS) {
+    const value = read(name).trim()
+    if (value) core.setSecret(value)
+  }
+  const { raw, configFile } = mergeInputs((name) => read(name), workspace)
+  for (const secret of secretValues(raw)) core.setSecret(secret)
+  return { ...parseSettings(raw), configFile }
+}
+
+export function baseRecord(state: Omit<RunState, 'record'>, clock: Clock): DeploymentRecord {
+  const { settings, ctx } = state
+  const zone = settings.timeZone
+  const previous = state.gate?.previous
+  return {
+    version: state.version,
+    environment: settings.environment,
+    checklist: state.gate?.checklist ?? [],
+    migrations: settings.migrations,
+    rollback_plan: rollbackPlanText(settings, previous?.version ?? ''),
+    notify: { before: 'none', after: 'none' },
+    smoke_tests: settings.smokeTests.map((c) => c.name),
+    status: 'aborted',
+    decision: state.gate?.decision ?? 'abort',
+    urgency: settings.urgency,
+    reason: settings.reason || undefined,
+    dry_run: settings.dryRun,
+    commit: ctx.sha,
+    ref: ctx.ref || undefined,
+    actor: ctx.actor,
+    repository: `${ctx.owner}/${ctx.repo}`,
+    run_url: ctx.runUrl,
+    previous_version: previous?.version ?? '',
+    previous_sha: previous?.sha,
+    next_window: state.gate?.nextWindow ? formatInZone(state.gate.nextWindow, zone) : undefined,
+    started_at: formatInZone(state.startedAt, zone),
+    finished_at: formatInZone(clock.now(), zone),
+    steps: []
+  }
+}
+
+/** The monitoring item's probe: GET within 5 s, any 2xx. */
+function monitoringProbe(settings: Settings, ctx: RunContext, core: Core) {
+  return async (url: string): Promise<UrlAnswer> => {
+    const result = await probe(
+      { kind: 'http', name: url, url, timeoutMs: MONITORING_TIMEOUT_MS },
+      { cwd: ctx.workspace, env: {}, log: core, commandTimeoutMs: settings.commandTimeoutMs }
+    )
+    return { url, ok: result.ok, detail: result.detail }
+  }
+}
+
+/** The environment every command gets (DESIGN.md section 9): values never enter command text. */
+export function commandEnv(
+  state: Pick<RunState, 'settings' | 'ctx' | 'version' | 'recordFile' | 'gate'>,
+  phase: string
+): Record<string, string> {
+  return {
+    DEPLOY_VERSION: state.version,
+    DEPLOY_ENVIRONMENT: state.settings.environment,
+    DEPLOY_SHA: state.ctx.sha,
+    DEPLOY_URGENCY: state.settings.urgency,
+    DEPLOY_PREVIOUS_VERSION: state.gate?.previous?.version ?? '',
+    DEPLOY_PREVIOUS_SHA: state.gate?.previous?.sha ?? '',
+    DEPLOY_PHASE: phase,
+    DEPLOY_RECORD_FILE: state.recordFile
+  }
+}
+
+/** Writes the outputs, the record file and the summary: done once, at the very end. */
+export async function finish(state: RunState, deps: MainDeps): Promise<void> {
+  const { core } = deps
+  const d = state.record
+  d.finished_at = formatInZone(deps.clock.now(), state.settings.timeZone)
+  const yamlText = recordYaml(d)
+  try {
+    mkdirSync(join(state.recordFile, '..'), { recursive: true })
+    writeFileSync(state.recordFile, yamlText)
+  } catch (e) {
+    core.warning(`Could not write the record file: ${(e as Error).message}`)
+  }
+  core.setOutput('status', d.status)
+  core.setOutput('decision', d.decision)
+  core.setOutput('record', yamlText)
+  core.setOutput('record-file', state.recordFile)
+  core.setOutput(
+    'next-window',
+    d.next_window && (d.status === 'postponed' || d.dry_run) ? d.next_window : ''
+  )
+  core.setOutput('deployment-id', d.deployment_id !== undefined ? String(d.deployment_id) : '')
+  core.setOutput('previous-version', d.previous_version)
+  try {
+    await deps.writeSummary(renderSummary(d, state.settings.language))
+  } catch (e) {
+    core.warning(`Could not write the job summary: ${(e as Error).message}`)
+  }
+  core.info(`Record written to ${state.recordFile}`)
+  if (!SUCCESS.includes(d.status)) {
+    const failed = d.checklist.filter((i) => i.status === 'fail').map((i) => `${i.id}: ${i.detail}`)
+    const why = d.error ?? (failed.length > 0 ? failed.join('; ') : '')
+    core.setFailed(`Red Button: ${d.status}${why ? ` — ${why}` : ''}`)
+  }
+}
+
+function logChecklist(core: Core, result: GateResult): void {
+  core.startGroup('Checklist')
+  for (const i of result.checklist) {
+    const mark = i.status === 'pass' ? '✅' : i.status === 'fail' ? '❌' : '➖'
+    core.info(`${mark} ${i.id}: ${i.item} — ${i.detail}`)
+  }
+  core.endGroup()
+  core.info(`Decision: ${result.decision}`)
+}
+
+/** The main step: the one place that decides the step's outcome. */
+export async function run(deps: MainDeps): Promise<RunStatus | undefined> {
+  const { core, clock } = deps
+  const startedAt = clock.now()
+  let settings: Settings
+  let ctx: RunContext
+  try {
+    ctx = readRunContext(deps.env)
+    settings = loadSettings(core, ctx.workspace)
+  } catch (e) {
+    if (e instanceof SettingsError || e instanceof ContextError) {
+      core.setOutput('status', 'aborted')
+      core.setFailed(e.message)
+      return undefined
+    }
+    throw e
+  }
+
+  const version = settings.version ?? defaultVersion(ctx)
+  const recordFile = join(
+    ctx.tempDir,
+    'red-button',
+    `${safeName(settings.environment)}-${safeName(version)}-${ctx.runId ?? startedAt.getTime()}.yml`
+  )
+  const api = new GitHubApi(
+    new RestClient({ baseUrl: ctx.apiUrl, token: settings.githubToken, clock }),
+    ctx.owner,
+    ctx.repo
+  )
+  const partial = { settings, ctx, version, startedAt, recordFile }
+  const state: RunState = { ...partial, record: baseRecord(partial, clock) }
+  core.info(
+    `Red Button: ${version} → ${settings.environment}${settings.dryRun ? ' (dry run)' : ''}`
+  )
+
+  const gate = await runGate(settings, ctx, {
+    api,
+    clock,
+    log: core,
+    probeUrl: monitoringProbe(settings, ctx, core),
+    checkMigrations: async () => {
+      const r = await runCommand({
+        command: settings.commands.migrateCheck ?? 'false',
+        cwd: ctx.workspace,
+        env: commandEnv({ ...partial }, 'migrate-check'),
+        timeoutMs: settings.commandTimeoutMs,
+        signal: deps.signal,
+        log: core,
+        label: 'migrate-check'
+      })
+      return { ok: r.ok, durationMs: r.durationMs, reason: r.reason }
+    }
+  })
+  state.gate = gate
+  state.record = baseRecord(state, clock)
+  logChecklist(core, gate)
+
+  if (settings.dryRun) {
+    state.record.status = 'planned'
+  } else if (gate.decision === 'abort') {
+    state.record.status = 'aborted'
+  } else if (gate.decision === 'postpone') {
+    state.record.status = 'postponed'
+  } else {
+    state.record.status = 'aborted'
+    state.record.error = 'the deployment process is not implemented yet'
+  }
+  await finish(state, deps)
+  return state.record.status
+}

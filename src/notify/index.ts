@@ -1,0 +1,135 @@
+/**
+ * Notification fan-out (DESIGN.md section 10): Slack, Microsoft Teams and a signed webhook,
+ * in parallel, bounded in time, never throwing. A failed channel becomes a warning and a
+ * line in `failures`; URLs and secrets never appear in either.
+ */
+import type { Clock } from '../clock.js'
+import type { Log } from '../core.js'
+import type { DeploymentRecord } from '../report/types.js'
+import { fanOut, postJson, type Delivery, type DeliveryResult } from './deliver.js'
+import { headline, type Language, type NotifyEvent } from './messages.js'
+import { slackPayload } from './slack.js'
+import { teamsPayload } from './teams.js'
+import { webhookRequest } from './webhook.js'
+
+export type { Language, NotifyEvent } from './messages.js'
+export { headline } from './messages.js'
+export { postJson, type DeliveryResult } from './deliver.js'
+export { sendMarkers, type MarkerTargets, type MarkerResult } from './markers.js'
+
+export interface Channels {
+  slack?: string
+  teams?: string
+  webhook?: { url: string; secret?: string }
+}
+
+export interface NotifyOptions {
+  language: Language
+  clock: Clock
+  log: Log
+  /** the `notify-lead-time` wait announced in the "before" message */
+  leadTimeMs?: number
+  /** limit for each HTTP attempt (default 10 s) */
+  timeoutMs?: number
+  /** attempts per channel (default 3) */
+  attempts?: number
+  /** real-time bound on the whole call, retries included (default 60 s) */
+  deadlineMs?: number
+  signal?: AbortSignal
+}
+
+export interface NotifyResult {
+  /** "slack, teams: 'Deploying v1.2.0 to production'" (the record's notify.before/after), or "none" */
+  summary: string
+  /** "slack: HTTP 500 after 3 attempts", one per channel that was not delivered */
+  failures: string[]
+}
+
+export const DEFAULT_DEADLINE_MS = 60_000
+
+/** "slack, teams: 'headline'", or "none" when nothing was delivered. */
+export function notifySummary(delivered: string[], text: string): string {
+  return delivered.length ? `${delivered.join(', ')}: '${text}'` : 'none'
+}
+
+/**
+ * Sends the event to every configured channel in parallel. Resolves within
+ * `deadlineMs` (real time) whatever the endpoints do; never throws.
+ */
+export async function notifyAll(
+  event: NotifyEvent,
+  record: DeploymentRecord,
+  channels: Channels,
+  options: NotifyOptions
+): Promise<NotifyResult> {
+  try {
+    const { clock, log, language } = options
+    const extra = { leadTimeMs: options.leadTimeMs }
+    const post =
+      (
+        channel: string,
+        build: () => { url: string; body: string; headers?: Record<string, string> },
+        secrets: string[] = []
+      ) =>
+      async (signal: AbortSignal): Promise<DeliveryResult> => {
+        const { url, body, headers = {} } = build()
+        return postJson(url, body, headers, {
+          clock,
+          log,
+          channel,
+          signal,
+          secrets,
+          attempts: options.attempts,
+          timeoutMs: options.timeoutMs
+        })
+      }
+
+    const deliveries: Delivery[] = []
+    const { slack, teams, webhook } = channels
+    if (slack) {
+      deliveries.push({
+        channel: 'slack',
+        send: post('slack', () => ({
+          url: slack,
+          body: JSON.stringify(slackPayload(event, record, language, extra))
+        }))
+      })
+    }
+    if (teams) {
+      deliveries.push({
+        channel: 'teams',
+        send: post('teams', () => ({
+          url: teams,
+          body: JSON.stringify(teamsPayload(event, record, language, extra))
+        }))
+      })
+    }
+    if (webhook?.url) {
+      deliveries.push({
+        channel: 'webhook',
+        send: post(
+          'webhook',
+          () => ({ url: webhook.url, ...webhookRequest(event, record, webhook.secret) }),
+          webhook.secret ? [webhook.secret] : []
+        )
+      })
+    }
+    if (deliveries.length === 0) return { summary: 'none', failures: [] }
+
+    const { delivered, failures } = await fanOut(deliveries, {
+      log,
+      deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+      signal: options.signal
+    })
+    return { summary: notifySummary(delivered, headline(event, record, language, extra)), failures }
+  } catch (err) {
+    // payload building on a malformed record, or a bug: still never fail the deployment
+    const failure = `notify: internal error (${err instanceof Error ? err.name : 'error'})`
+    try {
+      options.log.warning(`Notification not delivered: ${failure}`)
+    } catch {
+      // ignore
+    }
+    return { summary: 'none', failures: [failure] }
+  }
+}

@@ -1,0 +1,125 @@
+/** Slack incoming-webhook payload: `text` (fallback) and Block Kit `blocks`. */
+import { escapeSlack } from '../report/escape.js'
+import type { DeploymentRecord } from '../report/types.js'
+import {
+  buildMessage,
+  ITEM_MARK,
+  statusEmoji,
+  type Language,
+  type MessageExtra,
+  type NotifyEvent
+} from './messages.js'
+
+export interface SlackText {
+  type: 'mrkdwn' | 'plain_text'
+  text: string
+}
+
+export type SlackBlock =
+  | { type: 'section'; text: SlackText }
+  | { type: 'section'; fields: SlackText[] }
+  | { type: 'context'; elements: SlackText[] }
+  | { type: 'divider' }
+
+export interface SlackPayload {
+  text: string
+  blocks: SlackBlock[]
+}
+
+/** Slack limits: 3000 characters per section text, 2000 per field, 10 fields. */
+const SECTION_MAX = 3000
+const FIELD_MAX = 2000
+
+/** Cuts already-escaped lines at a line boundary so the text stays within `max`. */
+function fitLines(lines: string[], max: number): string {
+  let out = ''
+  for (const line of lines) {
+    const next = out ? `${out}\n${line}` : line
+    if (next.length > max - 2) return out ? `${out}\n…` : `${line.slice(0, max - 2)}…`
+    out = next
+  }
+  return out
+}
+
+/** Raw text cut before escaping (escaping at most multiplies the length by 5). */
+function cut(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s
+}
+
+/** A run URL as a Slack link target: http(s) only, without the characters of link syntax. */
+export function slackLinkTarget(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    const u = new URL(url)
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined
+    return u.href
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '%3C')
+      .replace(/>/g, '%3E')
+      .replace(/\|/g, '%7C')
+  } catch {
+    return undefined
+  }
+}
+
+export function slackPayload(
+  event: NotifyEvent,
+  record: DeploymentRecord,
+  language: Language,
+  extra: MessageExtra = {}
+): SlackPayload {
+  const m = buildMessage(event, record, language, extra)
+  const l = m.labels
+  const emoji = statusEmoji(event, record)
+  const field = (label: string, value: string): SlackText => ({
+    type: 'mrkdwn',
+    text: `*${label}*\n${escapeSlack(cut(value, FIELD_MAX / 5 - 20))}`
+  })
+
+  const blocks: SlackBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `${emoji} *${escapeSlack(m.headline)}*` } },
+    {
+      type: 'section',
+      fields: [
+        field(l.version, record.version),
+        field(l.environment, record.environment),
+        field(l.urgency, m.urgency),
+        field(l.status, m.status)
+      ]
+    }
+  ]
+
+  if (record.checklist?.length) {
+    const lines = record.checklist.map((i) => {
+      const detail = i.detail ? ` — ${escapeSlack(cut(i.detail.replace(/\s+/g, ' '), 150))}` : ''
+      return `${ITEM_MARK[i.status] ?? '➖'} ${escapeSlack(cut(i.item, 80))}${detail}`
+    })
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: fitLines([`*${l.checklist}*`, ...lines], SECTION_MAX) }
+    })
+  }
+
+  if (m.reason) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*${l.reason}*\n${escapeSlack(m.reason)}` }
+    })
+  }
+
+  const notes = m.notes.map((n) => escapeSlack(n))
+  const link = slackLinkTarget(record.run_url)
+  if (link) notes.push(`<${link}|${escapeSlack(l.run)}>`)
+  if (notes.length) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: fitLines(notes, SECTION_MAX) }]
+    })
+  }
+
+  const text = fitLines(
+    [`${emoji} ${escapeSlack(m.headline)}`, ...m.lines.map((line) => escapeSlack(line))],
+    SECTION_MAX
+  )
+  return { text, blocks }
+}

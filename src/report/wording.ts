@@ -1,0 +1,146 @@
+import type { Language } from '../settings.js'
+import type { ItemId, RunStatus } from './types.js'
+
+/** Checklist wording of DESIGN.md section 5, per language. */
+export const ITEM_LABELS: Record<Language, Record<ItemId, string>> = {
+  en: {
+    ci: 'CI checks pass',
+    staging: 'Staging validated',
+    migrations: 'Migrations verified',
+    window: 'Not Friday after 14:00',
+    monitoring: 'Monitoring active',
+    rollback: 'Rollback plan ready',
+    backup: 'Backup ready',
+    lock: 'No other deployment in progress'
+  },
+  fr: {
+    ci: 'Tests CI passent',
+    staging: 'Staging validé',
+    migrations: 'Migrations testées',
+    window: 'Pas vendredi après 14h',
+    monitoring: 'Monitoring actif',
+    rollback: 'Plan de rollback prêt',
+    backup: 'Backup prêt',
+    lock: 'Aucun autre déploiement en cours'
+  }
+}
+
+/** The window item names a custom freeze window instead of the Friday default. */
+export function windowLabel(language: Language, windowName: string | undefined): string {
+  if (!windowName) return ITEM_LABELS[language].window
+  return language === 'fr'
+    ? `Hors période de gel : ${windowName}`
+    : `Outside freeze window: ${windowName}`
+}
+
+export const STATUS_LABELS: Record<Language, Record<RunStatus, string>> = {
+  en: {
+    deployed: 'deployed',
+    planned: 'planned (dry run)',
+    aborted: 'aborted',
+    postponed: 'postponed',
+    'rolled-back': 'rolled back',
+    'rollback-failed': 'rollback failed',
+    cancelled: 'cancelled'
+  },
+  fr: {
+    deployed: 'déployé',
+    planned: 'planifié (simulation)',
+    aborted: 'annulé',
+    postponed: 'reporté',
+    'rolled-back': 'restauré (rollback)',
+    'rollback-failed': 'échec du rollback',
+    cancelled: 'interrompu'
+  }
+}
+
+/** Short phrases used in checklist details and summaries. */
+const PHRASES = {
+  en: {
+    checksSucceeded: (ok: number, total: number) => `${ok} of ${total} checks succeeded`,
+    checksFailed: (names: string) => `failed: ${names}`,
+    checksPending: (names: string, waited: string) => `still pending after ${waited}: ${names}`,
+    checksMissing: (names: string) => `required but not found: ${names}`,
+    noChecks: 'no checks or statuses found on the commit',
+    checksUnreadable: (why: string) => `could not read the checks: ${why}`,
+    notProduction: (env: string) => `${env} is not a production environment`,
+    stagingOk: (env: string, id: number, when: string) =>
+      `deployment #${id} to ${env} succeeded (${when})`,
+    stagingNone: (env: string, sha: string) => `no deployment of ${sha} to ${env}`,
+    stagingNotOk: (env: string, id: number, state: string) =>
+      `newest deployment #${id} of this commit to ${env} is ${state}, not success`,
+    noMigrateCommand: 'no migrate-command: no migrations to verify',
+    noMigrateCheck: 'migrate-command is set but no migrate-check-command verifies it',
+    migrateCheckPassed: (ms: string) => `migrate-check-command exited 0 in ${ms}`,
+    migrateCheckFailed: (why: string) => `migrate-check-command failed: ${why}`,
+    noWindow: 'no freeze window applies to this environment',
+    outsideWindows: (n: number) =>
+      `outside ${n === 1 ? 'the freeze window' : `all ${n} freeze windows`}`,
+    insideWindow: (name: string, next: string) => `inside "${name}"; next window opens ${next}`,
+    p1Used: (name: string, actor: string, role: string) =>
+      `inside "${name}", but urgency P1 lifts the time rules (${actor} has role ${role})`,
+    p1Refused: (name: string, next: string, why: string) =>
+      `inside "${name}"; P1 override refused: ${why}; next window opens ${next}`,
+    monitoringNone: 'no monitoring-url configured: deploying blind is not allowed',
+    monitoringOk: (n: number) => `${n} of ${n} monitoring URLs answered 2xx`,
+    monitoringFailed: (details: string) => `not answering: ${details}`,
+    rollbackCommand: 'rollback-command given',
+    rollbackPlan: 'rollback-plan given (manual rollback)',
+    rollbackNone: 'neither rollback-command nor rollback-plan given',
+    backupNa: 'not needed: no migrate-command, or not a production target',
+    backupOk: 'backup-command given',
+    backupNone: 'backup-command is required before migrating production',
+    lockFree: 'no other deployment in progress',
+    lockHeld: (id: number, by: string, age: string, state: string) =>
+      `deployment #${id} by ${by} is ${state} (started ${age} ago)`,
+    stale: (ids: string) => `stale, ignored (over 1 h): ${ids}`,
+    lockUnreadable: (why: string) => `could not read the deployments: ${why}`
+  },
+  fr: {
+    checksSucceeded: (ok: number, total: number) => `${ok} sur ${total} vérifications réussies`,
+    checksFailed: (names: string) => `en échec : ${names}`,
+    checksPending: (names: string, waited: string) =>
+      `toujours en attente après ${waited} : ${names}`,
+    checksMissing: (names: string) => `requises mais absentes : ${names}`,
+    noChecks: 'aucune vérification ni statut sur le commit',
+    checksUnreadable: (why: string) => `lecture des vérifications impossible : ${why}`,
+    notProduction: (env: string) => `${env} n'est pas un environnement de production`,
+    stagingOk: (env: string, id: number, when: string) =>
+      `déploiement #${id} en ${env} réussi (${when})`,
+    stagingNone: (env: string, sha: string) => `aucun déploiement de ${sha} en ${env}`,
+    stagingNotOk: (env: string, id: number, state: string) =>
+      `le dernier déploiement #${id} de ce commit en ${env} est ${state}, pas success`,
+    noMigrateCommand: 'pas de migrate-command : aucune migration à vérifier',
+    noMigrateCheck: 'migrate-command est défini mais aucun migrate-check-command ne le vérifie',
+    migrateCheckPassed: (ms: string) => `migrate-check-command a réussi en ${ms}`,
+    migrateCheckFailed: (why: string) => `migrate-check-command a échoué : ${why}`,
+    noWindow: "aucune période de gel ne s'applique à cet environnement",
+    outsideWindows: (n: number) =>
+      `hors ${n === 1 ? 'de la période de gel' : `des ${n} périodes de gel`}`,
+    insideWindow: (name: string, next: string) => `dans « ${name} » ; prochaine fenêtre ${next}`,
+    p1Used: (name: string, actor: string, role: string) =>
+      `dans « ${name} », mais l'urgence P1 lève les règles horaires (${actor} a le rôle ${role})`,
+    p1Refused: (name: string, next: string, why: string) =>
+      `dans « ${name} » ; dérogation P1 refusée : ${why} ; prochaine fenêtre ${next}`,
+    monitoringNone: "aucun monitoring-url : déployer à l'aveugle est interdit",
+    monitoringOk: (n: number) => `${n} sur ${n} URL de monitoring répondent 2xx`,
+    monitoringFailed: (details: string) => `ne répondent pas : ${details}`,
+    rollbackCommand: 'rollback-command fourni',
+    rollbackPlan: 'rollback-plan fourni (rollback manuel)',
+    rollbackNone: 'ni rollback-command ni rollback-plan',
+    backupNa: 'inutile : pas de migrate-command, ou pas en production',
+    backupOk: 'backup-command fourni',
+    backupNone: 'backup-command est obligatoire avant de migrer la production',
+    lockFree: 'aucun autre déploiement en cours',
+    lockHeld: (id: number, by: string, age: string, state: string) =>
+      `le déploiement #${id} de ${by} est ${state} (démarré il y a ${age})`,
+    stale: (ids: string) => `obsolètes, ignorés (plus d'1 h) : ${ids}`,
+    lockUnreadable: (why: string) => `lecture des déploiements impossible : ${why}`
+  }
+} satisfies Record<Language, unknown>
+
+export type Phrases = (typeof PHRASES)['en']
+
+export function phrases(language: Language): Phrases {
+  return PHRASES[language]
+}
