@@ -92,6 +92,26 @@ function dayOf(t: number, timeZone: string): number {
 // may start on the next local day only around a fall-back transition at midnight.
 const LOOK_BACK_DAYS = 8
 
+/**
+ * True when the weekly and daily windows, merged, cover every minute of the week on the wall
+ * clock. Then no instant is ever allowed: resolving wall times to instants is monotonic (a DST
+ * gap collapses, an overlap resolves to its first occurrence), so wall-clock coverage without
+ * holes stays without holes in any zone. Checked on a plain UTC week, where wall == instant.
+ */
+function repeatingWindowsCoverTheWeek(windows: readonly FreezeWindow[]): boolean {
+  const monday = 4 // 1970-01-05, day 4 since the epoch, was a Monday
+  const all = windows
+    .filter((w) => w.kind !== 'dated')
+    .flatMap((w) => occurrences(w, monday - LOOK_BACK_DAYS, monday + 7, 'UTC'))
+    .sort((a, b) => a.start - b.start)
+  let cursor = monday * DAY_MS
+  for (const o of all) {
+    if (o.start > cursor) break
+    if (o.end > cursor) cursor = o.end
+  }
+  return cursor >= (monday + 7) * DAY_MS
+}
+
 /** The first window (in list order) containing `now`: from inclusive, to exclusive. */
 export function activeWindow(
   windows: readonly FreezeWindow[],
@@ -112,13 +132,17 @@ export function activeWindow(
  * chained (a window ending 14:00 followed by one starting 14:00 gives the end of the second).
  * Returns `now` itself (same instant) when `now` is allowed.
  *
- * Always terminates: the search looks at most `SEARCH_HORIZON_DAYS` days ahead (further when a
- * dated window ends later) and then throws an Error "freeze windows never end ..." (e.g. for
- * windows covering the whole week). Callers should treat that as a configuration error.
+ * Always terminates. Throws an Error whose message starts "freeze windows never end" when the
+ * weekly and daily windows together cover the whole week, or when nothing is allowed within
+ * `SEARCH_HORIZON_DAYS` days (or until the end of the latest dated window, if later). Callers
+ * should treat that as a configuration error.
  */
 export function nextAllowed(windows: readonly FreezeWindow[], now: Date, timeZone: string): Date {
   const t0 = now.getTime()
   if (windows.length === 0) return new Date(t0)
+  if (repeatingWindowsCoverTheWeek(windows)) {
+    throw new Error('freeze windows never end: the weekly and daily windows cover the whole week')
+  }
   const today = dayOf(t0, timeZone)
   const firstDay = today - LOOK_BACK_DAYS
   let horizon = t0 + SEARCH_HORIZON_DAYS * DAY_MS

@@ -1,0 +1,179 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import yaml from 'js-yaml'
+import {
+  DEFAULT_RUN_CHECK_SUITE_ID,
+  DEFAULT_SHA,
+  startGitHubApi,
+  type GitHubApi
+} from '../../__fixtures__/github-api.js'
+import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
+import { startReceiver, type Receiver } from '../../__fixtures__/webhook-receiver.js'
+import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
+
+// Friday 2026-11-27 15:00 in Paris (UTC+1) is 14:00 UTC: inside the default freeze.
+const FRIDAY_1500_PARIS = '2026-11-27T14:00:00Z'
+// Thursday 2026-11-26 10:00 in Paris: outside every default window.
+const THURSDAY_1000_PARIS = '2026-11-26T09:00:00Z'
+
+let api: GitHubApi
+let monitoring: Receiver
+let job: RunnerJob
+
+beforeAll(async () => {
+  monitoring = await startReceiver()
+})
+afterAll(async () => {
+  await monitoring.close()
+})
+beforeEach(async () => {
+  api = await startGitHubApi()
+  seedGreenRepo(api, DEFAULT_SHA)
+  // this job's own check run is still running: it must not be waited for
+  api.addCheckRun(DEFAULT_SHA, {
+    name: 'deploy',
+    status: 'in_progress',
+    check_suite_id: DEFAULT_RUN_CHECK_SUITE_ID
+  })
+  seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
+  job = newJob()
+})
+afterEach(async () => {
+  await api.close()
+  removeJob(job)
+})
+
+function inputs(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    environment: 'production',
+    version: 'v1.2.0',
+    'dry-run': 'true',
+    timezone: 'Europe/Paris',
+    'monitoring-url': monitoring.url,
+    'deploy-command': './deploy.sh',
+    'rollback-command': './deploy.sh rollback',
+    'checks-timeout': '5s',
+    ...extra
+  }
+}
+
+function main(now: string, extra: Record<string, string> = {}, env: Record<string, string> = {}) {
+  return runMain(
+    job,
+    { ...baseEnv(job, api.url, DEFAULT_SHA), RED_BUTTON_NOW: now, ...env },
+    { inputs: inputs(extra) }
+  )
+}
+
+function recordOf(outputs: Record<string, string>) {
+  return (yaml.load(outputs.record ?? '') as { deployment: Record<string, unknown> }).deployment
+}
+
+function item(outputs: Record<string, string>, id: string) {
+  const checklist = recordOf(outputs).checklist as Array<{
+    id: string
+    status: string
+    detail: string
+  }>
+  return checklist.find((i) => i.id === id)
+}
+
+describe('dist/index.js as a runner runs it (gate and dry run)', () => {
+  it('plans a green production release, with outputs, record file and summary', async () => {
+    const r = await main(THURSDAY_1000_PARIS)
+    expect(r.code).toBe(0)
+    expect(r.outputs.status).toBe('planned')
+    expect(r.outputs.decision).toBe('go')
+    expect(r.outputs['next-window']).toBe('2026-11-26T10:00:00+01:00')
+    const record = recordOf(r.outputs)
+    expect(Object.keys(record).slice(0, 7)).toEqual([
+      'version',
+      'environment',
+      'checklist',
+      'migrations',
+      'rollback_plan',
+      'notify',
+      'smoke_tests'
+    ])
+    expect((record.checklist as unknown[]).length).toBe(8)
+    expect(item(r.outputs, 'ci')).toMatchObject({
+      status: 'pass',
+      detail: '4 of 4 checks succeeded'
+    })
+    expect(item(r.outputs, 'staging')?.status).toBe('pass')
+    expect(readFileSync(r.outputs['record-file'] ?? '', 'utf8')).toBe(r.outputs.record)
+    expect(r.outputs['record-file']?.startsWith(job.temp)).toBe(true)
+    expect(r.summary).toContain('| CI checks pass | ✅ pass |')
+    expect(r.summary).toContain('```yaml')
+    // a dry run creates no deployment
+    expect(api.state.deployments.filter((d) => d.environment === 'production')).toHaveLength(0)
+  })
+
+  it('postpones on Friday 15:00 in Paris until Monday 00:00, exit 0 in a dry run', async () => {
+    const r = await main(FRIDAY_1500_PARIS)
+    expect(r.code).toBe(0)
+    expect(r.outputs.decision).toBe('postpone')
+    expect(r.outputs['next-window']).toBe('2026-11-30T00:00:00+01:00')
+    expect(item(r.outputs, 'window')).toMatchObject({
+      status: 'fail',
+      item: 'Not Friday after 14:00'
+    })
+  })
+
+  it('lets a maintainer P1 with a reason through on Friday afternoon', async () => {
+    api.setPermission('alice', 'maintain')
+    const r = await main(FRIDAY_1500_PARIS, { urgency: 'P1', reason: 'checkout is down' })
+    expect(r.outputs.decision).toBe('go')
+    expect(item(r.outputs, 'window')?.detail).toContain('P1')
+    expect(recordOf(r.outputs).reason).toBe('checkout is down')
+  })
+
+  it('refuses the P1 override of a write user: still postponed', async () => {
+    api.setPermission('alice', 'write')
+    const r = await main(FRIDAY_1500_PARIS, { urgency: 'P1', reason: 'checkout is down' })
+    expect(r.outputs.decision).toBe('postpone')
+    expect(item(r.outputs, 'window')?.detail).toMatch(/override refused.*write/)
+  })
+
+  it('a real (non dry) run that is postponed fails the step', async () => {
+    const r = await main(FRIDAY_1500_PARIS, { 'dry-run': 'false' })
+    expect(r.code).toBe(1)
+    expect(r.outputs.status).toBe('postponed')
+    expect(r.outputs['next-window']).toBe('2026-11-30T00:00:00+01:00')
+    expect(r.stdout).toContain('::error::')
+  })
+
+  it('aborts when a check run failed', async () => {
+    api.addCheckRun(DEFAULT_SHA, { name: 'e2e', status: 'completed', conclusion: 'failure' })
+    const r = await main(THURSDAY_1000_PARIS, { 'dry-run': 'false' })
+    expect(r.code).toBe(1)
+    expect(r.outputs.status).toBe('aborted')
+    expect(r.outputs.decision).toBe('abort')
+    expect(item(r.outputs, 'ci')).toMatchObject({ status: 'fail', detail: 'failed: e2e (failure)' })
+  })
+
+  it('aborts production without a successful staging deployment of the commit', async () => {
+    await api.close()
+    api = await startGitHubApi()
+    seedGreenRepo(api, DEFAULT_SHA)
+    const r = await main(THURSDAY_1000_PARIS, { 'dry-run': 'false' })
+    expect(r.outputs.status).toBe('aborted')
+    expect(item(r.outputs, 'staging')?.status).toBe('fail')
+    expect(r.code).toBe(1)
+  })
+
+  it('stops on a bad input with one clear error, before any command runs', async () => {
+    const marker = join(job.workspace, 'migrate-check-ran')
+    const r = await main(THURSDAY_1000_PARIS, {
+      urgency: 'P9',
+      'migrate-command': 'true',
+      'migrate-check-command': `touch ${marker}`
+    })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/::error::input "urgency": expected one of P1, P2, P3, P4, got "P9"/)
+    expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /)
+    expect(existsSync(marker)).toBe(false)
+    expect(api.requests).toHaveLength(0)
+  })
+})
