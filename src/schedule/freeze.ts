@@ -203,6 +203,10 @@ function buildWindow(
   raw: RawWindow,
   issue: (message: string, field?: string) => void
 ): FreezeWindow | undefined {
+  const reject = (message: string, field?: string): undefined => {
+    issue(message, field)
+    return undefined
+  }
   const common: WindowCommon = {}
   if (raw.name !== undefined) common.name = raw.name
   if (raw.environments !== undefined) {
@@ -238,14 +242,9 @@ function buildWindow(
     }
     const f = parseTime(from)
     const t = parseTime(to)
-    if (!f.ok || !t.ok) {
-      const bad = !f.ok ? 'from' : 'to'
-      issue(
-        `"${bad}": ${(!f.ok ? f : (t as { error: string })).error} (with "days", from and to are times of day)`,
-        bad
-      )
-      return undefined
-    }
+    const times = ' (with "days", from and to are times of day)'
+    if (!f.ok) return reject(`"from": ${f.error}${times}`, 'from')
+    if (!t.ok) return reject(`"to": ${t.error}${times}`, 'to')
     return {
       kind: 'daily',
       ...common,
@@ -277,24 +276,24 @@ function buildWindow(
 
   if (fromKind === 'dated' && toKind === 'dated') {
     const f = parseDated(from)
-    if (!f.ok) return void issue(`"from": ${f.error}`, 'from')
+    if (!f.ok) return reject(`"from": ${f.error}`, 'from')
     const t = parseDated(to)
-    if (!t.ok) return void issue(`"to": ${t.error}`, 'to')
+    if (!t.ok) return reject(`"to": ${t.error}`, 'to')
     if (compareDateTime(t.value, f.value) <= 0) {
-      return void issue(`"to" (${to}) must be later than "from" (${from})`, 'to')
+      return reject(`"to" (${to}) must be later than "from" (${from})`, 'to')
     }
     return { kind: 'dated', ...common, from: f.value, to: t.value }
   }
 
   if (fromKind === 'weekly' && toKind === 'weekly') {
     const f = parseWeekly(from)
-    if (!f.ok) return void issue(`"from": ${f.error}`, 'from')
+    if (!f.ok) return reject(`"from": ${f.error}`, 'from')
     const t = parseWeekly(to)
-    if (!t.ok) return void issue(`"to": ${t.error}`, 'to')
+    if (!t.ok) return reject(`"to": ${t.error}`, 'to')
     const { day: fd, hour: fh, minute: fm } = f.value
     const { day: td, hour: th, minute: tm } = t.value
     if (fd === td && fh === th && fm === tm) {
-      return void issue(`"from" and "to" are the same (${from}): the window would be empty`, 'to')
+      return reject(`"from" and "to" are the same (${from}): the window would be empty`, 'to')
     }
     return { kind: 'weekly', ...common, from: f.value, to: t.value }
   }

@@ -11,7 +11,7 @@ export { formatInZone, isValidTimeZone } from './zone.js'
 export const SEARCH_HORIZON_DAYS = 366
 
 /** One occurrence of a window: [start, end) in epoch ms. */
-export interface Occurrence {
+interface Occurrence {
   start: number
   end: number
   window: FreezeWindow
@@ -82,7 +82,7 @@ function occurrences(
   return out
 }
 
-/** Local day numbers covering every occurrence that may contain instants near `t`. */
+/** Day number (see `wallDay`) of the local date at instant `t`. */
 function dayOf(t: number, timeZone: string): number {
   return wallDay(toWall(t, timeZone))
 }
