@@ -50,6 +50,12 @@ function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60)
 }
 
+/** Where the record is written; the post step finds the same path again. */
+export function recordFilePath(ctx: RunContext, settings: Settings, version: string, startedAt: Date): string {
+  const run = ctx.runId !== undefined ? `${ctx.runId}-${ctx.runAttempt ?? 1}` : String(startedAt.getTime())
+  return join(ctx.tempDir, 'red-button', `${safeName(settings.environment)}-${safeName(version)}-${run}.yml`)
+}
+
 /** Reads and validates inputs; every secret is masked before anything else is logged. */
 export function loadSettings(core: Core, workspace: string): Settings {
   const read = (name: string): string => core.getInput(name)
@@ -106,7 +112,7 @@ function monitoringProbe(settings: Settings, ctx: RunContext, core: Core) {
 
 /** The environment every command gets (DESIGN.md section 9): values never enter command text. */
 export function commandEnv(
-  state: Pick<RunState, 'settings' | 'ctx' | 'version' | 'recordFile' | 'gate'>,
+  state: Pick<RunState, 'settings' | 'ctx' | 'version' | 'recordFile'> & { record?: DeploymentRecord },
   phase: string
 ): Record<string, string> {
   return {
@@ -114,8 +120,8 @@ export function commandEnv(
     DEPLOY_ENVIRONMENT: state.settings.environment,
     DEPLOY_SHA: state.ctx.sha,
     DEPLOY_URGENCY: state.settings.urgency,
-    DEPLOY_PREVIOUS_VERSION: state.gate?.previous?.version ?? '',
-    DEPLOY_PREVIOUS_SHA: state.gate?.previous?.sha ?? '',
+    DEPLOY_PREVIOUS_VERSION: state.record?.previous_version ?? '',
+    DEPLOY_PREVIOUS_SHA: state.record?.previous_sha ?? '',
     DEPLOY_PHASE: phase,
     DEPLOY_RECORD_FILE: state.recordFile
   }
@@ -185,11 +191,7 @@ export async function run(deps: MainDeps): Promise<RunStatus | undefined> {
   }
 
   const version = settings.version ?? defaultVersion(ctx)
-  const recordFile = join(
-    ctx.tempDir,
-    'red-button',
-    `${safeName(settings.environment)}-${safeName(version)}-${ctx.runId ?? startedAt.getTime()}.yml`
-  )
+  const recordFile = recordFilePath(ctx, settings, version, startedAt)
   const api = new GitHubApi(
     new RestClient({ baseUrl: ctx.apiUrl, token: settings.githubToken, clock }),
     ctx.owner,
@@ -225,13 +227,29 @@ export async function run(deps: MainDeps): Promise<RunStatus | undefined> {
 
   if (settings.dryRun) {
     state.record.status = 'planned'
-  } else if (gate.decision === 'abort') {
-    state.record.status = 'aborted'
-  } else if (gate.decision === 'postpone') {
-    state.record.status = 'postponed'
+  } else if (gate.decision !== 'go') {
+    state.record.status = gate.decision === 'postpone' ? 'postponed' : 'aborted'
+    const { ChatAnnouncer } = await import('./notify/announcer.js')
+    await new ChatAnnouncer({ clock, core }).refused(state)
   } else {
-    state.record.status = 'aborted'
-    state.record.error = 'the deployment process is not implemented yet'
+    // loaded only when there is something to deploy: dry runs and refusals start faster
+    const [{ Process }, { ChatAnnouncer }] = await Promise.all([
+      import('./run/process.js'),
+      import('./notify/announcer.js')
+    ])
+    const announcer = new ChatAnnouncer({ clock, core, signal: deps.signal })
+    await new Process(state, { api, clock, core, signal: deps.signal, announcer }).run()
+  }
+  if (settings.prComment) {
+    const { publishPrComments } = await import('./report/comment.js')
+    const done = await publishPrComments(api, {
+      sha: ctx.sha,
+      pullNumber: ctx.pullNumber,
+      record: state.record,
+      language: settings.language,
+      log: core
+    })
+    if (done.length > 0) state.record.notifications = [...(state.record.notifications ?? []), `pr-comment: ${done.join(', ')}`]
   }
   await finish(state, deps)
   return state.record.status

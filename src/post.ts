@@ -1,4 +1,9 @@
-import { actionsCore as core } from './actions-core.js'
+import { actionsCore as core, writeJobSummary } from './actions-core.js'
+import { clockFromEnv } from './clock.js'
+import { runPost } from './run/post.js'
 
-// Filled in by the process work: finishes a deployment whose main step was killed.
-core.debug('Red Button post step: nothing to finish')
+try {
+  await runPost({ core, env: process.env, clock: clockFromEnv(process.env).clock, writeSummary: writeJobSummary })
+} catch (e) {
+  core.setFailed(`Red Button post step failed: ${(e as Error).message}`)
+}

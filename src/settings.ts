@@ -133,6 +133,7 @@ function toInputText(value: unknown): string {
 const show = (s: string): string => JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s)
 
 // Control characters in names would end up in headers, logs and Markdown; refuse them early.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/
 
 function listOf(text: string): string[] {

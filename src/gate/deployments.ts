@@ -21,6 +21,8 @@ export interface DeploymentView {
   /** whether `state` was read (statuses are read only where they matter) */
   read: boolean
   byRedButton: boolean
+  /** the run behind the latest status, when it gave one */
+  logUrl?: string
 }
 
 export interface DeploymentFacts {
@@ -126,7 +128,9 @@ export async function readStatuses(
     if (!young && previousFound) break
     if (reads >= maxReads) break
     if (!v.read) {
-      v.state = (await api.latestStatus(v.id))?.state
+      const latest = await api.latestStatus(v.id)
+      v.state = latest?.state
+      v.logUrl = latest?.log_url ?? undefined
       v.read = true
       reads++
     }

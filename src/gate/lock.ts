@@ -42,7 +42,9 @@ export function evaluateLock(
     const age = formatDuration(Math.max(0, now.getTime() - holder.createdAt.getTime()))
     return item(
       'fail',
-      p.lockHeld(holder.id, holder.creator, age, holder.state ?? 'starting') + staleNote
+      p.lockHeld(holder.id, holder.creator, age, holder.state ?? 'starting') +
+        (holder.logUrl ? ` — ${holder.logUrl}` : '') +
+        staleNote
     )
   }
   return item('pass', p.lockFree + staleNote)

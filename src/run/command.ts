@@ -19,6 +19,8 @@ export interface CommandOptions {
   label: string
   /** time between SIGTERM and SIGKILL; default 3000 ms */
   killGraceMs?: number
+  /** told the process group id once the command runs (the post step may have to stop it) */
+  onStart?: (pgid: number) => void
   /** how many trailing output lines to keep; default 20 */
   tailLines?: number
 }
@@ -127,6 +129,7 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
     }
 
     const pgid = child.pid
+    if (pgid !== undefined) opts.onStart?.(pgid)
     const signalGroup = (sig: NodeJS.Signals): void => {
       if (pgid === undefined) return
       try {

@@ -121,6 +121,8 @@ export async function watch(checks: Check[], opts: MonitorOptions): Promise<Moni
     if (failing.length > 0) {
       parts[0] += ` (failing: ${failing.map((r) => `${r.name} — ${r.detail}`).join('; ')})`
     }
+    const unfinished = results.filter((r) => r.skipped).map((r) => r.name)
+    if (unfinished.length > 0) parts.push(`not finished: ${unfinished.join(', ')}`)
     const latencies = results.flatMap((r) => (r.latencyMs !== undefined ? [r.latencyMs] : []))
     if (latencies.length > 0) parts.push(`slowest ${Math.max(...latencies)} ms`)
     if (k < planned)

@@ -1,0 +1,69 @@
+import type { Log } from '../core.js'
+import type { GitHubApi } from '../github/api.js'
+import { GitHubError } from '../github/client.js'
+import type { Language } from '../settings.js'
+import { escapeMarkdown } from './escape.js'
+import { checklistTable, fenced, headlineOf, stepsTable } from './summary.js'
+import { recordYaml } from './record.js'
+import type { DeploymentRecord } from './types.js'
+
+/** The sticky PR comment: one per environment, found again by a hidden marker. */
+
+export function commentMarker(environment: string): string {
+  // encoded so that no environment name can close the HTML comment
+  return `<!-- red-button:environment=${encodeURIComponent(environment)} -->`
+}
+
+const WORDS = {
+  en: { plan: 'Release plan (dry run)', next: 'Next window', decision: 'Decision', record: 'Record', steps: 'Steps' },
+  fr: { plan: 'Plan de mise en production (simulation)', next: 'Prochaine fenêtre', decision: 'Décision', record: 'Enregistrement', steps: 'Étapes' }
+}
+
+/** GitHub refuses comments over 65,536 characters. */
+const COMMENT_LIMIT = 60_000
+
+export function renderComment(d: DeploymentRecord, language: Language): string {
+  const w = WORDS[language]
+  const lines = [commentMarker(d.environment), `### 🔴 Red Button — ${headlineOf(d, language)}`, '']
+  if (d.dry_run) lines.push(`_${w.plan}_`, '')
+  lines.push(`**${w.decision}:** \`${d.decision}\``)
+  if (d.next_window && d.status !== 'deployed') lines.push(`**${w.next}:** ${escapeMarkdown(d.next_window)}`)
+  if (d.run_url) lines.push(`[${d.run_url.replace(/^https?:\/\//, '')}](${d.run_url})`)
+  lines.push('', checklistTable(d, language), '')
+  if (d.steps.length > 0) lines.push(`**${w.steps}**`, '', stepsTable(d.steps), '')
+  const head = lines.join('\n')
+  let record = recordYaml(d)
+  const room = COMMENT_LIMIT - head.length - 200
+  if (record.length > room) record = `${record.slice(0, Math.max(0, room))}\n# … cut to fit`
+  return `${head}<details><summary>${w.record}</summary>\n\n${fenced(record, 'yaml')}\n\n</details>\n`
+}
+
+/**
+ * Creates or edits the comment on every pull request of the commit (and the event's own
+ * PR). A token without write access (fork PRs) gives a warning, never a failure.
+ */
+export async function publishPrComments(
+  api: GitHubApi,
+  o: { sha: string; pullNumber?: number; record: DeploymentRecord; language: Language; log: Log }
+): Promise<string[]> {
+  const done: string[] = []
+  try {
+    const pulls = (await api.listPullsForCommit(o.sha)).filter((p) => p.state === 'open').map((p) => p.number)
+    if (o.pullNumber !== undefined && !pulls.includes(o.pullNumber)) pulls.push(o.pullNumber)
+    const marker = commentMarker(o.record.environment)
+    const body = renderComment(o.record, o.language)
+    for (const number of pulls) {
+      const existing = (await api.listComments(number)).find((c) => c.body?.includes(marker))
+      if (existing) await api.updateComment(existing.id, body)
+      else await api.createComment(number, body)
+      done.push(`#${number}`)
+    }
+  } catch (e) {
+    const why =
+      e instanceof GitHubError && (e.status === 403 || e.status === 404)
+        ? 'the token cannot write to this pull request (a fork PR?)'
+        : (e as Error).message
+    o.log.warning(`PR comment not written: ${why}`)
+  }
+  return done
+}

@@ -1,0 +1,65 @@
+import { finish, loadSettings, recordFilePath, type MainDeps, type RunState } from '../main.js'
+import { GitHubApi } from '../github/api.js'
+import { RestClient } from '../github/client.js'
+import { readRunContext } from '../github/context.js'
+import type { DeploymentRecord, StepName } from '../report/types.js'
+import { ChatAnnouncer } from '../notify/announcer.js'
+import { groupAlive } from './command.js'
+import { Process } from './process.js'
+import { STATE } from './progress.js'
+
+const KILL_GRACE_MS = 3000
+
+/** Stops what the killed main step left running: its command's whole process group. */
+async function stopLeftover(pgid: number, deps: MainDeps): Promise<void> {
+  if (!groupAlive(pgid)) return
+  deps.core.warning(`Stopping the command left running by the main step (process group ${pgid})`)
+  const signal = (s: NodeJS.Signals): void => {
+    try {
+      process.kill(-pgid, s)
+    } catch {
+      // already gone
+    }
+  }
+  signal('SIGTERM')
+  const deadline = deps.clock.now().getTime() + KILL_GRACE_MS
+  while (groupAlive(pgid) && deps.clock.now().getTime() < deadline) await deps.clock.sleep(50)
+  if (groupAlive(pgid)) signal('SIGKILL')
+}
+
+/**
+ * The post step. When the main step finished, there is nothing to do. When it was killed
+ * after creating the deployment, roll back what had started, set the final deployment
+ * status, and leave the record: a deployment never stays `in_progress`.
+ */
+export async function runPost(deps: MainDeps): Promise<void> {
+  const { core, clock } = deps
+  const deploymentId = core.getState(STATE.deploymentId)
+  if (!deploymentId || core.getState(STATE.finished) === 'true') {
+    core.debug('Red Button post step: the main step finished; nothing to do')
+    return
+  }
+  core.warning(`The main step ended before deployment #${deploymentId} was finished: finishing it now`)
+  const pgid = Number(core.getState(STATE.pgid))
+  if (pgid > 0) await stopLeftover(pgid, deps)
+
+  const ctx = readRunContext(deps.env)
+  const settings = loadSettings(core, ctx.workspace)
+  const record = JSON.parse(core.getState(STATE.record) || '{}') as DeploymentRecord
+  record.deployment_id ??= Number(deploymentId)
+  record.steps ??= []
+  const startedAt = new Date(record.started_at ?? clock.now())
+  const state: RunState = {
+    settings,
+    ctx,
+    version: record.version,
+    startedAt,
+    recordFile: recordFilePath(ctx, settings, record.version, startedAt),
+    record
+  }
+  const started = (core.getState(STATE.started) || '').split(',').filter(Boolean) as StepName[]
+  const api = new GitHubApi(new RestClient({ baseUrl: ctx.apiUrl, token: settings.githubToken, clock }), ctx.owner, ctx.repo)
+  const announcer = new ChatAnnouncer({ clock, core })
+  await new Process(state, { api, clock, core, announcer }).finishKilled(started)
+  await finish(state, deps)
+}
