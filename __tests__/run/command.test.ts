@@ -174,9 +174,12 @@ describe('runCommand', () => {
   })
 
   it('SIGKILLs a leftover process that ignores SIGTERM', async () => {
-    const { log, result } = run(`(trap '' TERM; exec sleep 30) & echo "stubborn=$!"; exit 0`, {
-      killGraceMs: 300
-    })
+    // the script ends only once the leftover ignores SIGTERM
+    const { log, result } = run(
+      `(trap '' TERM; touch "$READY"; exec sleep 30) & echo "stubborn=$!"
+       while [ ! -f "$READY" ]; do sleep 0.01; done; exit 0`,
+      { killGraceMs: 300, env: { READY: join(dir, 'stubborn-ready') } }
+    )
     const stubborn = await pidFrom(log, 'stubborn=')
     const r = await result
     expect(r).toMatchObject({ ok: true, exitCode: 0 })

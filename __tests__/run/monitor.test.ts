@@ -1,0 +1,239 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { tmpdir } from 'node:os'
+import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
+import { fixedClock, systemClock } from '../../src/clock.js'
+import type { Check } from '../../src/run/checks.js'
+import { monitorRounds, watch, type MonitorOptions } from '../../src/run/monitor.js'
+import { MemoryLog } from './log.js'
+
+let service: SampleService
+
+beforeAll(async () => {
+  service = await startSampleService()
+})
+
+afterAll(async () => {
+  await service.close()
+})
+
+beforeEach(() => {
+  service.heal()
+  service.setErrorRate(0.002)
+})
+
+const health = (): Check => ({
+  kind: 'http',
+  name: 'Health',
+  url: `${service.url}/health`,
+  timeoutMs: 1000
+})
+const errorRate = (): Check => ({
+  kind: 'prometheus',
+  name: 'Error rate',
+  prometheus: service.prometheusUrl,
+  query: 'error_rate',
+  max: 0.01,
+  timeoutMs: 1000
+})
+const slow = (ms: number): Check => ({
+  kind: 'http',
+  name: 'Slow page',
+  url: `${service.url}/slow?ms=${ms}`,
+  timeoutMs: 5000
+})
+
+function options(extra: Partial<MonitorOptions> = {}): MonitorOptions & { log: MemoryLog } {
+  const log = (extra.log as MemoryLog | undefined) ?? new MemoryLog()
+  return {
+    durationMs: 600,
+    intervalMs: 200,
+    failuresAllowed: 1,
+    clock: systemClock,
+    probeCtx: { cwd: tmpdir(), env: {}, log, commandTimeoutMs: 5000 },
+    ...extra,
+    log
+  }
+}
+
+const progress = (log: MemoryLog): string[] =>
+  log.entries.filter((e) => e.text.startsWith('monitor round')).map((e) => e.text)
+
+describe('monitorRounds', () => {
+  it.each([
+    [0, 60_000, 0],
+    [15 * 60_000, 60_000, 15],
+    [90_000, 60_000, 1],
+    [30_000, 60_000, 1],
+    [5 * 60_000, 30_000, 10]
+  ])('duration %i ms every %i ms → %i rounds', (duration, interval, rounds) => {
+    expect(monitorRounds(duration, interval)).toBe(rounds)
+  })
+})
+
+describe('watch', () => {
+  it('runs every round of a healthy window and logs one line per round', async () => {
+    const opts = options()
+    const started = performance.now()
+    const outcome = await watch([health(), errorRate()], opts)
+    const took = performance.now() - started
+    expect(outcome).toMatchObject({ ok: true, rounds: 3, plannedRounds: 3, failedRounds: 0 })
+    expect(outcome.lastResults.map((r) => r.ok)).toEqual([true, true])
+    // rounds at 0, 200 and 400 ms
+    expect(took).toBeGreaterThanOrEqual(390)
+    expect(took).toBeLessThan(900)
+    const lines = progress(opts.log)
+    expect(lines).toHaveLength(3)
+    expect(lines[0]).toMatch(
+      /^monitor round 1\/3: 2\/2 checks healthy, slowest \d+ ms, \d+ms left$/
+    )
+    expect(lines[2]).toMatch(
+      /^monitor round 3\/3: 2\/2 checks healthy, slowest \d+ ms, last round$/
+    )
+  })
+
+  it('schedules rounds on a grid, so slow rounds do not drift', async () => {
+    // 5 rounds due at 0, 200, ..., 800 ms, each taking ~100 ms: about 900 ms in all
+    // (drifting by the round time would take about 1300 ms)
+    const started = performance.now()
+    const outcome = await watch([slow(100)], options({ durationMs: 1000 }))
+    const took = performance.now() - started
+    expect(outcome).toMatchObject({ ok: true, rounds: 5 })
+    expect(took).toBeGreaterThanOrEqual(880)
+    expect(took).toBeLessThan(1150)
+  })
+
+  it('plans floor(duration / interval) rounds, the last one interval × (N − 1) after the start', async () => {
+    const clock = fixedClock(new Date('2026-11-25T10:00:00Z'))
+    const before = service.requests
+    const outcome = await watch(
+      [health()],
+      options({ clock, durationMs: 15 * 60_000, intervalMs: 60_000 })
+    )
+    expect(outcome).toMatchObject({ ok: true, rounds: 15, durationMs: 14 * 60_000 })
+    expect(service.requests - before).toBe(15)
+    expect(clock.now().toISOString()).toBe('2026-11-25T10:14:00.000Z')
+  })
+
+  it('returns at once, without probing, when the duration is 0', async () => {
+    const before = service.requests
+    const outcome = await watch([health()], options({ durationMs: 0 }))
+    expect(outcome).toEqual({
+      ok: true,
+      rounds: 0,
+      plannedRounds: 0,
+      failedRounds: 0,
+      durationMs: expect.any(Number),
+      lastResults: []
+    })
+    expect(service.requests).toBe(before)
+  })
+
+  it('fails within about one interval of a breakage', async () => {
+    const opts = options({ durationMs: 10_000, intervalMs: 200 })
+    const pending = watch([health(), errorRate()], opts)
+    await opts.log.waitFor('monitor round 2/50')
+    const brokenAt = performance.now()
+    service.break()
+    const outcome = await pending
+    expect(performance.now() - brokenAt).toBeLessThan(500)
+    expect(outcome).toMatchObject({ ok: false, rounds: 3, failedRounds: 1 })
+    expect(outcome.cancelled).toBeUndefined()
+    expect(outcome.failedAt).toBeInstanceOf(Date)
+    expect(outcome.reason).toBe('monitor round 3 failed: Health: expected 2xx, got 503')
+    expect(outcome.lastResults[0]).toMatchObject({ name: 'Health', ok: false })
+    expect(progress(opts.log)[2]).toMatch(
+      /^monitor round 3\/50: [01]\/2 checks healthy \(failing: Health — expected 2xx, got 503\), (not finished: Error rate, )?slowest \d+ ms, /
+    )
+    expect(opts.log.entries.filter((e) => e.level === 'error').map((e) => e.text)).toEqual([
+      'monitoring failed — monitor round 3 failed: Health: expected 2xx, got 503'
+    ])
+  })
+
+  it('notices a Prometheus value out of bounds', async () => {
+    const opts = options({ durationMs: 10_000, intervalMs: 200 })
+    const pending = watch([health(), errorRate()], opts)
+    await opts.log.waitFor('monitor round 1/50')
+    service.setErrorRate(0.2)
+    const outcome = await pending
+    expect(outcome).toMatchObject({ ok: false, rounds: 2 })
+    expect(outcome.reason).toContain('Error rate: value 0.2 > max 0.01')
+  })
+
+  it('does not wait for the other probes of the round that decides', async () => {
+    service.break()
+    const started = performance.now()
+    const outcome = await watch([slow(3000), health()], options({ durationMs: 10_000 }))
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(outcome).toMatchObject({ ok: false, rounds: 1 })
+    expect(outcome.lastResults).toEqual([
+      { name: 'Slow page', ok: false, skipped: true, detail: 'not finished (round failed)' },
+      expect.objectContaining({ name: 'Health', ok: false, detail: 'expected 2xx, got 503' })
+    ])
+  })
+
+  it('tolerates a single failed round when two are allowed', async () => {
+    const opts = options({ durationMs: 1000, intervalMs: 150, failuresAllowed: 2 })
+    const pending = watch([health()], opts)
+    await opts.log.waitFor('monitor round 2/6')
+    service.break()
+    await opts.log.waitFor('1 of 2 failed rounds in a row')
+    service.heal()
+    const outcome = await pending
+    expect(outcome).toMatchObject({ ok: true, rounds: 6, failedRounds: 1 })
+  })
+
+  it('fails on two consecutive failed rounds when two are allowed', async () => {
+    const opts = options({ durationMs: 10_000, intervalMs: 150, failuresAllowed: 2 })
+    const pending = watch([health()], opts)
+    await opts.log.waitFor('monitor round 2/66')
+    service.break()
+    const outcome = await pending
+    expect(outcome).toMatchObject({ ok: false, rounds: 4, failedRounds: 2 })
+    expect(outcome.reason).toBe('2 consecutive failed rounds: Health: expected 2xx, got 503')
+  })
+
+  it('adds a round to confirm a failure in the last planned round', async () => {
+    const opts = options({ durationMs: 400, intervalMs: 200, failuresAllowed: 2 })
+    const pending = watch([health()], opts)
+    await opts.log.waitFor('monitor round 1/2')
+    service.break()
+    const outcome = await pending
+    expect(outcome).toMatchObject({ ok: false, rounds: 3, plannedRounds: 2, failedRounds: 2 })
+    expect(progress(opts.log)[1]).toContain('one more round to confirm')
+    expect(progress(opts.log)[2]).toMatch(/^monitor round 3 \(extra\): 0\/1 checks healthy/)
+  })
+
+  it('passes when the confirming round is healthy', async () => {
+    const opts = options({ durationMs: 400, intervalMs: 200, failuresAllowed: 2 })
+    const pending = watch([health()], opts)
+    await opts.log.waitFor('monitor round 1/2')
+    service.break()
+    await opts.log.waitFor('one more round to confirm')
+    service.heal()
+    expect(await pending).toMatchObject({ ok: true, rounds: 3, failedRounds: 1 })
+  })
+
+  it('stops promptly when the signal aborts', async () => {
+    const controller = new AbortController()
+    const opts = options({ durationMs: 10_000, intervalMs: 2000, signal: controller.signal })
+    const pending = watch([health()], opts)
+    await opts.log.waitFor('monitor round 1/5')
+    const abortedAt = performance.now()
+    controller.abort()
+    const outcome = await pending
+    expect(performance.now() - abortedAt).toBeLessThan(200)
+    expect(outcome).toMatchObject({ ok: false, cancelled: true, rounds: 1, reason: 'cancelled' })
+  })
+
+  it('stops a round in progress when the signal aborts', async () => {
+    const controller = new AbortController()
+    const opts = options({ durationMs: 10_000, signal: controller.signal })
+    const before = service.requests
+    const pending = watch([slow(5000)], opts)
+    await service.waitForRequests(before + 1)
+    controller.abort()
+    const outcome = await pending
+    expect(outcome).toMatchObject({ ok: false, cancelled: true, rounds: 0 })
+    expect(outcome.lastResults).toEqual([expect.objectContaining({ detail: 'cancelled' })])
+  })
+})
