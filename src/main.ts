@@ -51,9 +51,19 @@ function safeName(s: string): string {
 }
 
 /** Where the record is written; the post step finds the same path again. */
-export function recordFilePath(ctx: RunContext, settings: Settings, version: string, startedAt: Date): string {
-  const run = ctx.runId !== undefined ? `${ctx.runId}-${ctx.runAttempt ?? 1}` : String(startedAt.getTime())
-  return join(ctx.tempDir, 'red-button', `${safeName(settings.environment)}-${safeName(version)}-${run}.yml`)
+export function recordFilePath(
+  ctx: RunContext,
+  settings: Settings,
+  version: string,
+  startedAt: Date
+): string {
+  const run =
+    ctx.runId !== undefined ? `${ctx.runId}-${ctx.runAttempt ?? 1}` : String(startedAt.getTime())
+  return join(
+    ctx.tempDir,
+    'red-button',
+    `${safeName(settings.environment)}-${safeName(version)}-${run}.yml`
+  )
 }
 
 /** Reads and validates inputs; every secret is masked before anything else is logged. */
@@ -112,7 +122,9 @@ function monitoringProbe(settings: Settings, ctx: RunContext, core: Core) {
 
 /** The environment every command gets (DESIGN.md section 9): values never enter command text. */
 export function commandEnv(
-  state: Pick<RunState, 'settings' | 'ctx' | 'version' | 'recordFile'> & { record?: DeploymentRecord },
+  state: Pick<RunState, 'settings' | 'ctx' | 'version' | 'recordFile'> & {
+    record?: DeploymentRecord
+  },
   phase: string
 ): Record<string, string> {
   return {
@@ -249,7 +261,11 @@ export async function run(deps: MainDeps): Promise<RunStatus | undefined> {
       language: settings.language,
       log: core
     })
-    if (done.length > 0) state.record.notifications = [...(state.record.notifications ?? []), `pr-comment: ${done.join(', ')}`]
+    if (done.length > 0)
+      state.record.notifications = [
+        ...(state.record.notifications ?? []),
+        `pr-comment: ${done.join(', ')}`
+      ]
   }
   await finish(state, deps)
   return state.record.status

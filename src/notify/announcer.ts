@@ -11,9 +11,7 @@ import type { NotifyEvent } from './messages.js'
  * Every failure becomes a warning and a line in the record; nothing here throws.
  */
 export class ChatAnnouncer implements Announcer {
-  constructor(
-    private readonly deps: { clock: Clock; core: Core; signal?: AbortSignal }
-  ) {}
+  constructor(private readonly deps: { clock: Clock; core: Core; signal?: AbortSignal }) {}
 
   private channels(settings: Settings) {
     return { slack: settings.slackWebhook, teams: settings.teamsWebhook, webhook: settings.webhook }
@@ -27,7 +25,8 @@ export class ChatAnnouncer implements Announcer {
       log: this.deps.core,
       leadTimeMs: event === 'before' ? settings.notifyLeadTimeMs : undefined
     })
-    if (result.failures.length > 0) (record.warnings ??= []).push(...result.failures.map((f) => `notification ${f}`))
+    if (result.failures.length > 0)
+      (record.warnings ??= []).push(...result.failures.map((f) => `notification ${f}`))
     return result.summary
   }
 
@@ -54,6 +53,7 @@ export class ChatAnnouncer implements Announcer {
       { language: settings.language, clock: this.deps.clock, log: this.deps.core }
     )
     record.notifications = [...(record.notifications ?? []), `markers: ${result.summary}`]
-    if (result.failures.length > 0) (record.warnings ??= []).push(...result.failures.map((f) => `marker ${f}`))
+    if (result.failures.length > 0)
+      (record.warnings ??= []).push(...result.failures.map((f) => `marker ${f}`))
   }
 }

@@ -15,8 +15,20 @@ export function commentMarker(environment: string): string {
 }
 
 const WORDS = {
-  en: { plan: 'Release plan (dry run)', next: 'Next window', decision: 'Decision', record: 'Record', steps: 'Steps' },
-  fr: { plan: 'Plan de mise en production (simulation)', next: 'Prochaine fenêtre', decision: 'Décision', record: 'Enregistrement', steps: 'Étapes' }
+  en: {
+    plan: 'Release plan (dry run)',
+    next: 'Next window',
+    decision: 'Decision',
+    record: 'Record',
+    steps: 'Steps'
+  },
+  fr: {
+    plan: 'Plan de mise en production (simulation)',
+    next: 'Prochaine fenêtre',
+    decision: 'Décision',
+    record: 'Enregistrement',
+    steps: 'Étapes'
+  }
 }
 
 /** GitHub refuses comments over 65,536 characters. */
@@ -27,7 +39,8 @@ export function renderComment(d: DeploymentRecord, language: Language): string {
   const lines = [commentMarker(d.environment), `### 🔴 Red Button — ${headlineOf(d, language)}`, '']
   if (d.dry_run) lines.push(`_${w.plan}_`, '')
   lines.push(`**${w.decision}:** \`${d.decision}\``)
-  if (d.next_window && d.status !== 'deployed') lines.push(`**${w.next}:** ${escapeMarkdown(d.next_window)}`)
+  if (d.next_window && d.status !== 'deployed')
+    lines.push(`**${w.next}:** ${escapeMarkdown(d.next_window)}`)
   if (d.run_url) lines.push(`[${d.run_url.replace(/^https?:\/\//, '')}](${d.run_url})`)
   lines.push('', checklistTable(d, language), '')
   if (d.steps.length > 0) lines.push(`**${w.steps}**`, '', stepsTable(d.steps), '')
@@ -48,7 +61,9 @@ export async function publishPrComments(
 ): Promise<string[]> {
   const done: string[] = []
   try {
-    const pulls = (await api.listPullsForCommit(o.sha)).filter((p) => p.state === 'open').map((p) => p.number)
+    const pulls = (await api.listPullsForCommit(o.sha))
+      .filter((p) => p.state === 'open')
+      .map((p) => p.number)
     if (o.pullNumber !== undefined && !pulls.includes(o.pullNumber)) pulls.push(o.pullNumber)
     const marker = commentMarker(o.record.environment)
     const body = renderComment(o.record, o.language)

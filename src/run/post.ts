@@ -39,7 +39,9 @@ export async function runPost(deps: MainDeps): Promise<void> {
     core.debug('Red Button post step: the main step finished; nothing to do')
     return
   }
-  core.warning(`The main step ended before deployment #${deploymentId} was finished: finishing it now`)
+  core.warning(
+    `The main step ended before deployment #${deploymentId} was finished: finishing it now`
+  )
   const pgid = Number(core.getState(STATE.pgid))
   if (pgid > 0) await stopLeftover(pgid, deps)
 
@@ -58,7 +60,11 @@ export async function runPost(deps: MainDeps): Promise<void> {
     record
   }
   const started = (core.getState(STATE.started) || '').split(',').filter(Boolean) as StepName[]
-  const api = new GitHubApi(new RestClient({ baseUrl: ctx.apiUrl, token: settings.githubToken, clock }), ctx.owner, ctx.repo)
+  const api = new GitHubApi(
+    new RestClient({ baseUrl: ctx.apiUrl, token: settings.githubToken, clock }),
+    ctx.owner,
+    ctx.repo
+  )
   const announcer = new ChatAnnouncer({ clock, core })
   await new Process(state, { api, clock, core, announcer }).finishKilled(started)
   await finish(state, deps)

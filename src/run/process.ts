@@ -68,7 +68,11 @@ export class Process {
   }
 
   /** Runs one shell command as a step; the cancel signal stops forward steps only. */
-  private async command(name: StepName, command: string, cancellable: boolean): Promise<CommandResult> {
+  private async command(
+    name: StepName,
+    command: string,
+    cancellable: boolean
+  ): Promise<CommandResult> {
     const { settings, ctx } = this.state
     const started = this.now()
     this.started.add(name)
@@ -90,7 +94,9 @@ export class Process {
       started_at: this.stamp(started),
       duration_ms: Math.round(result.durationMs),
       exit_code: result.exitCode ?? undefined,
-      reason: result.ok ? undefined : `${result.reason}${result.tail.length ? `: ${result.tail.slice(-3).join(' / ')}` : ''}`
+      reason: result.ok
+        ? undefined
+        : `${result.reason}${result.tail.length ? `: ${result.tail.slice(-3).join(' / ')}` : ''}`
     })
     return result
   }
@@ -106,7 +112,13 @@ export class Process {
   }
 
   private skip(name: StepName, reason: string): void {
-    this.pushStep({ name, status: 'skipped', started_at: this.stamp(this.now()), duration_ms: 0, reason })
+    this.pushStep({
+      name,
+      status: 'skipped',
+      started_at: this.stamp(this.now()),
+      duration_ms: 0,
+      reason
+    })
   }
 
   /**
@@ -136,9 +148,18 @@ export class Process {
     const holder = await this.olderHolder(deployment.id)
     if (holder) {
       const p = phrases(settings.language)
-      const detail = p.lockHeld(holder.id, holder.creator, formatDuration(this.now().getTime() - holder.createdAt.getTime()), holder.state ?? 'starting')
+      const detail = p.lockHeld(
+        holder.id,
+        holder.creator,
+        formatDuration(this.now().getTime() - holder.createdAt.getTime()),
+        holder.state ?? 'starting'
+      )
       const lock = this.record.checklist.find((i) => i.id === 'lock')
-      if (lock) Object.assign(lock, { status: 'fail', detail: `${detail} (seen after creating #${deployment.id})` })
+      if (lock)
+        Object.assign(lock, {
+          status: 'fail',
+          detail: `${detail} (seen after creating #${deployment.id})`
+        })
       this.record.decision = 'abort'
       this.record.status = 'aborted'
       this.record.error = `yielded to deployment #${holder.id}${holder.logUrl ? ` (${holder.logUrl})` : ''}, which holds ${settings.environment}`
@@ -157,7 +178,9 @@ export class Process {
     const { api } = this.deps
     const known = new Map((this.state.gate?.facts.deployments.target ?? []).map((v) => [v.id, v]))
     const now = this.now()
-    const views = (await api.listDeployments({ environment: this.state.settings.environment })).map(viewOf)
+    const views = (await api.listDeployments({ environment: this.state.settings.environment })).map(
+      viewOf
+    )
     for (const v of views) {
       if (v.id >= ourId || now.getTime() - v.createdAt.getTime() >= LOCK_MAX_AGE_MS) continue
       const before = known.get(v.id)
@@ -177,7 +200,11 @@ export class Process {
     const id = this.record.deployment_id
     if (id === undefined) return
     try {
-      await this.deps.api.createDeploymentStatus(id, { state, description, log_url: this.state.ctx.runUrl })
+      await this.deps.api.createDeploymentStatus(id, {
+        state,
+        description,
+        log_url: this.state.ctx.runUrl
+      })
       saveProgress(this.deps.core, { [STATE.lastStatus]: state })
     } catch (e) {
       const msg = `Could not set deployment #${id} to ${state}: ${(e as Error).message}`
@@ -266,14 +293,21 @@ export class Process {
         status: smoke.ok ? 'pass' : 'fail',
         started_at: this.stamp(t0),
         duration_ms: this.now().getTime() - t0.getTime(),
-        reason: smoke.ok ? undefined : smoke.cancelled ? 'cancelled' : `${failed?.name}: ${failed?.detail}`
+        reason: smoke.ok
+          ? undefined
+          : smoke.cancelled
+            ? 'cancelled'
+            : `${failed?.name}: ${failed?.detail}`
       })
       if (smoke.cancelled) return 'cancelled'
       if (!smoke.ok) return `smoke test "${failed?.name}" failed (${failed?.detail})`
     }
 
     if (settings.monitorDurationMs === 0 || settings.monitorChecks.length === 0) {
-      const why = settings.monitorDurationMs === 0 ? 'monitor-duration is 0' : 'no monitor-checks or HTTP smoke tests to watch'
+      const why =
+        settings.monitorDurationMs === 0
+          ? 'monitor-duration is 0'
+          : 'no monitor-checks or HTTP smoke tests to watch'
       core.warning(`No monitoring window after the deploy: ${why}`)
       this.skip('monitor', why)
       return this.cancelled ? 'cancelled' : undefined
@@ -302,10 +336,15 @@ export class Process {
       status: outcome.ok ? 'pass' : 'fail',
       started_at: this.stamp(t0),
       duration_ms: this.now().getTime() - t0.getTime(),
-      reason: outcome.ok ? undefined : outcome.cancelled ? 'cancelled' : failing.map((r) => `${r.name}: ${r.detail}`).join('; ')
+      reason: outcome.ok
+        ? undefined
+        : outcome.cancelled
+          ? 'cancelled'
+          : failing.map((r) => `${r.name}: ${r.detail}`).join('; ')
     })
     if (outcome.cancelled) return 'cancelled'
-    if (!outcome.ok) return `monitoring failed in round ${outcome.rounds} (${failing.map((r) => r.name).join(', ')})`
+    if (!outcome.ok)
+      return `monitoring failed in round ${outcome.rounds} (${failing.map((r) => r.name).join(', ')})`
     return undefined
   }
 
@@ -331,10 +370,14 @@ export class Process {
     const needs = FORWARD.filter((s) => s.rollback && this.started.has(s.name)).reverse()
     for (const step of needs) {
       const rollbackStep = step.rollback as StepName
-      const command = rollbackStep === 'rollback' ? settings.commands.rollback : settings.commands.migrateRollback
+      const command =
+        rollbackStep === 'rollback' ? settings.commands.rollback : settings.commands.migrateRollback
       if (!command) {
         const manual = rollbackStep === 'rollback' ? settings.rollbackPlan : undefined
-        this.skip(rollbackStep, manual ? `manual rollback: ${manual}` : `no ${rollbackStep}-command`)
+        this.skip(
+          rollbackStep,
+          manual ? `manual rollback: ${manual}` : `no ${rollbackStep}-command`
+        )
         rollbackOk = false
         continue
       }
@@ -355,8 +398,15 @@ export class Process {
       await this.setStatus('error', `Rollback failed after: ${failure}`)
       return
     }
-    this.record.status = cancelled ? 'cancelled' : needs.length === 0 && !this.started.has('deploy') ? 'aborted' : 'rolled-back'
+    this.record.status = cancelled
+      ? 'cancelled'
+      : needs.length === 0 && !this.started.has('deploy')
+        ? 'aborted'
+        : 'rolled-back'
     if (cancelled) this.record.error = 'cancelled by the runner; rolled back'
-    await this.setStatus('failure', cancelled ? 'Cancelled; rolled back' : `Rolled back: ${failure}`)
+    await this.setStatus(
+      'failure',
+      cancelled ? 'Cancelled; rolled back' : `Rolled back: ${failure}`
+    )
   }
 }

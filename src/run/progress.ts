@@ -13,6 +13,9 @@ export const STATE = {
   finished: 'finished'
 } as const
 
-export function saveProgress(core: Pick<Core, 'saveState'>, values: Partial<Record<(typeof STATE)[keyof typeof STATE], string>>): void {
+export function saveProgress(
+  core: Pick<Core, 'saveState'>,
+  values: Partial<Record<(typeof STATE)[keyof typeof STATE], string>>
+): void {
   for (const [k, v] of Object.entries(values)) core.saveState(k, v)
 }

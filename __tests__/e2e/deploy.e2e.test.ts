@@ -1,0 +1,305 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import yaml from 'js-yaml'
+import {
+  DEFAULT_RUN_CHECK_SUITE_ID,
+  DEFAULT_SHA,
+  startGitHubApi,
+  type GitHubApi
+} from '../../__fixtures__/github-api.js'
+import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
+import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
+import {
+  baseEnv,
+  newJob,
+  removeJob,
+  runMain,
+  runPost,
+  type RunnerJob,
+  type StepResult
+} from './action-runner.js'
+
+// Tuesday 2026-11-24 10:00 UTC: outside every default freeze window.
+const TUESDAY = '2026-11-24T10:00:00Z'
+
+let api: GitHubApi
+let service: SampleService
+/** stands for the monitoring system, which stays up whatever happens to the service */
+let monitoring: SampleService
+let job: RunnerJob
+
+beforeEach(async () => {
+  api = await startGitHubApi()
+  seedGreenRepo(api, DEFAULT_SHA)
+  api.addCheckRun(DEFAULT_SHA, {
+    name: 'deploy',
+    status: 'in_progress',
+    check_suite_id: DEFAULT_RUN_CHECK_SUITE_ID
+  })
+  seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
+  api.addDeployment({
+    sha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    ref: 'v1.1.9',
+    environment: 'production',
+    payload: { version: 'v1.1.9' },
+    statuses: [{ state: 'in_progress' }, { state: 'success' }]
+  })
+  service = await startSampleService()
+  monitoring = await startSampleService()
+  job = newJob()
+  // Each command appends its phase to one log, so the order can be asserted.
+  writeFileSync(
+    join(job.workspace, 'step.sh'),
+    'echo "$1 $DEPLOY_PHASE $DEPLOY_VERSION prev=$DEPLOY_PREVIOUS_VERSION" >> "$GITHUB_WORKSPACE/order.log"\nexit "${2:-0}"\n'
+  )
+})
+
+afterEach(async () => {
+  await service.close()
+  await monitoring.close()
+  await api.close()
+  removeJob(job)
+})
+
+function inputs(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    environment: 'production',
+    version: 'v1.2.0',
+    timezone: 'Europe/Paris',
+    'monitoring-url': monitoring.url + '/health',
+    'migrate-check-command': 'bash step.sh migrate-check',
+    'backup-command': 'bash step.sh backup',
+    'migrate-command': 'bash step.sh migrate',
+    'deploy-command': 'bash step.sh deploy',
+    'rollback-command': 'bash step.sh rollback',
+    'migrate-rollback-command': 'bash step.sh migrate-rollback',
+    'smoke-tests': `- name: Health\n  url: ${service.url}/health\n- name: Homepage\n  url: ${service.url}/\n  contains: Welcome`,
+    'monitor-duration': '2s',
+    'monitor-interval': '500ms',
+    'command-timeout': '20s',
+    'pr-comment': 'false',
+    ...extra
+  }
+}
+
+function env(): Record<string, string> {
+  return { ...baseEnv(job, api.url, DEFAULT_SHA), RED_BUTTON_NOW: TUESDAY }
+}
+
+function order(): string[] {
+  const file = join(job.workspace, 'order.log')
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0] as string)
+    : []
+}
+
+function record(r: StepResult) {
+  return (yaml.load(r.outputs.record ?? '') as { deployment: Record<string, unknown> }).deployment
+}
+
+function statesOf(id: string | undefined): string[] {
+  const d = api.state.deployments.find((x) => String(x.id) === id)
+  return (d?.statuses ?? []).map((s) => s.state)
+}
+
+describe('a deployment run by dist/ as a runner runs it', () => {
+  it('goes migrate-check → backup → migrate → deploy → smoke → monitor → success', async () => {
+    const r = await runMain(job, env(), { inputs: inputs() })
+    expect(r.outputs.status).toBe('deployed')
+    expect(r.code).toBe(0)
+    expect(order()).toEqual(['migrate-check', 'backup', 'migrate', 'deploy'])
+    expect(readFileSync(join(job.workspace, 'order.log'), 'utf8')).toContain(
+      'deploy deploy v1.2.0 prev=v1.1.9'
+    )
+    expect(r.outputs['previous-version']).toBe('v1.1.9')
+    expect(statesOf(r.outputs['deployment-id'])).toEqual(['in_progress', 'success'])
+    const created = api.requests.find((q) => q.method === 'POST' && /\/deployments$/.test(q.path))
+    expect(created?.body).toMatchObject({
+      ref: DEFAULT_SHA,
+      environment: 'production',
+      auto_merge: false,
+      required_contexts: [],
+      production_environment: true
+    })
+    const rec = record(r)
+    expect(
+      (rec.steps as Array<{ name: string; status: string }>).map((s) => `${s.name}:${s.status}`)
+    ).toEqual(['backup:pass', 'migrate:pass', 'deploy:pass', 'smoke:pass', 'monitor:pass'])
+    expect((rec.monitor as { rounds: number }).rounds).toBe(4)
+    expect(r.summary).toContain('```mermaid')
+  })
+
+  it('rolls back at once when a smoke test fails: code first, then schema, no monitoring wait', async () => {
+    service.break()
+    const r = await runMain(job, env(), { inputs: inputs({ 'monitor-duration': '10m' }) })
+    expect(r.outputs.status).toBe('rolled-back')
+    expect(r.code).toBe(1)
+    expect(order()).toEqual([
+      'migrate-check',
+      'backup',
+      'migrate',
+      'deploy',
+      'rollback',
+      'migrate-rollback'
+    ])
+    expect(statesOf(r.outputs['deployment-id'])).toEqual(['in_progress', 'failure'])
+    const steps = record(r).steps as Array<{ name: string; status: string }>
+    expect(steps.map((s) => s.name)).not.toContain('monitor')
+  })
+
+  it('rolls back within about one interval when monitoring sees a failure', async () => {
+    const r = await runMain(job, env(), {
+      inputs: inputs({ 'monitor-duration': '30s', 'monitor-interval': '1s' }),
+      onSpawn: () => {
+        // healthy through the smoke tests and the first rounds, broken afterwards
+        void service.waitForRequests(6).then(() => service.break())
+      }
+    })
+    expect(r.outputs.status).toBe('rolled-back')
+    expect(order().slice(-2)).toEqual(['rollback', 'migrate-rollback'])
+    const monitor = (
+      record(r).steps as Array<{ name: string; duration_ms: number; status: string }>
+    ).find((s) => s.name === 'monitor')
+    expect(monitor?.status).toBe('fail')
+    expect(monitor?.duration_ms).toBeLessThan(10_000)
+  })
+
+  it('a deploy failure rolls back code and schema', async () => {
+    const r = await runMain(job, env(), {
+      inputs: inputs({ 'deploy-command': 'bash step.sh deploy 3' })
+    })
+    expect(r.outputs.status).toBe('rolled-back')
+    expect(order()).toEqual([
+      'migrate-check',
+      'backup',
+      'migrate',
+      'deploy',
+      'rollback',
+      'migrate-rollback'
+    ])
+    const deploy = (record(r).steps as Array<{ name: string; exit_code?: number }>).find(
+      (s) => s.name === 'deploy'
+    )
+    expect(deploy?.exit_code).toBe(3)
+  })
+
+  it('a migration failure reverts the schema and never deploys', async () => {
+    const r = await runMain(job, env(), {
+      inputs: inputs({ 'migrate-command': 'bash step.sh migrate 1' })
+    })
+    expect(r.outputs.status).toBe('rolled-back')
+    expect(order()).toEqual(['migrate-check', 'backup', 'migrate', 'migrate-rollback'])
+  })
+
+  it('a failing rollback ends rollback-failed, with an error annotation and status error', async () => {
+    service.break()
+    const r = await runMain(job, env(), {
+      inputs: inputs({ 'rollback-command': 'bash step.sh rollback 1' })
+    })
+    expect(r.outputs.status).toBe('rollback-failed')
+    expect(r.stdout).toMatch(
+      /::error title=Red Button%3A rollback failed::Rollback did not complete: production may be running v1\.2\.0/
+    )
+    expect(statesOf(r.outputs['deployment-id'])).toEqual(['in_progress', 'error'])
+    // the schema rollback is still attempted after the code rollback failed
+    expect(order().slice(-2)).toEqual(['rollback', 'migrate-rollback'])
+  })
+
+  it('a hung command is ended at command-timeout and counts as failed', async () => {
+    const r = await runMain(job, env(), {
+      inputs: inputs({ 'deploy-command': 'bash step.sh deploy; sleep 60', 'command-timeout': '1s' })
+    })
+    expect(r.outputs.status).toBe('rolled-back')
+    const deploy = (record(r).steps as Array<{ name: string; reason?: string }>).find(
+      (s) => s.name === 'deploy'
+    )
+    expect(deploy?.reason).toMatch(/timed out after 1s/)
+  })
+
+  it('SIGINT during monitoring rolls back and leaves a final status: cancelled', async () => {
+    const r = await runMain(job, env(), {
+      inputs: inputs({ 'monitor-duration': '60s', 'monitor-interval': '500ms' }),
+      onSpawn: (child, out) => {
+        const poll = setInterval(() => {
+          if (out.text().includes('monitor round 2/')) {
+            clearInterval(poll)
+            child.kill('SIGINT')
+          }
+        }, 50)
+      }
+    })
+    expect(r.outputs.status).toBe('cancelled')
+    expect(order().slice(-2)).toEqual(['rollback', 'migrate-rollback'])
+    expect(statesOf(r.outputs['deployment-id'])).toEqual(['in_progress', 'failure'])
+  })
+
+  it('SIGTERM during the deploy command stops it, rolls back, and writes the final status', async () => {
+    const r = await runMain(job, env(), {
+      inputs: inputs({ 'deploy-command': 'bash step.sh deploy; echo deploying; sleep 60' }),
+      onSpawn: (child, out) => {
+        const poll = setInterval(() => {
+          if (out.text().includes('deploying')) {
+            clearInterval(poll)
+            child.kill('SIGTERM')
+          }
+        }, 50)
+      }
+    })
+    expect(r.outputs.status).toBe('cancelled')
+    expect(order()).toEqual([
+      'migrate-check',
+      'backup',
+      'migrate',
+      'deploy',
+      'rollback',
+      'migrate-rollback'
+    ])
+    expect(statesOf(r.outputs['deployment-id'])).toEqual(['in_progress', 'failure'])
+  })
+
+  it('a main step killed outright is finished by the post step', async () => {
+    const marker = join(job.workspace, 'deploy-still-running')
+    const main = await runMain(job, env(), {
+      inputs: inputs({
+        'deploy-command': `bash step.sh deploy; echo deploying; sleep 60; touch ${marker}`
+      }),
+      onSpawn: (child, out) => {
+        const poll = setInterval(() => {
+          if (out.text().includes('deploying')) {
+            clearInterval(poll)
+            child.kill('SIGKILL')
+          }
+        }, 50)
+      }
+    })
+    expect(main.signal).toBe('SIGKILL')
+    const id = main.state['deployment-id']
+    expect(statesOf(id)).toEqual(['in_progress'])
+    const post = await runPost(job, env(), { inputs: inputs() })
+    expect(post.stdout).toContain('finishing it now')
+    expect(statesOf(id)).toEqual(['in_progress', 'failure'])
+    expect(order()).toEqual([
+      'migrate-check',
+      'backup',
+      'migrate',
+      'deploy',
+      'rollback',
+      'migrate-rollback'
+    ])
+    expect(post.summary).toContain('cancelled')
+    expect(existsSync(marker)).toBe(false)
+  })
+
+  it('the post step after a finished main step does nothing', async () => {
+    const main = await runMain(job, env(), { inputs: inputs({ 'monitor-duration': '0' }) })
+    expect(main.outputs.status).toBe('deployed')
+    const before = api.requests.length
+    const post = await runPost(job, env(), { inputs: inputs({ 'monitor-duration': '0' }) })
+    expect(post.code).toBe(0)
+    expect(api.requests.length).toBe(before)
+  })
+})
