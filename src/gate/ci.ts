@@ -108,7 +108,7 @@ export async function collectCiFacts(api: GitHubApi, o: CollectCiOptions): Promi
         ownSuiteKnown = true
       }
       // A commit without statuses reads `pending` with total_count 0: no statuses, not pending.
-      const statuses = combined.total_count === 0 ? [{ context: 'combined', state: combined.state }] : combined.statuses
+      const statuses = combined.total_count === 0 ? [] : combined.statuses
       const selected = selectChecks(runs, statuses, ownSuiteId, o.required)
       const waitedMs = o.clock.now().getTime() - start
       if (settled(selected) || waitedMs >= o.timeoutMs) return { ...selected, waitedMs }
