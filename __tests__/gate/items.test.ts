@@ -1,0 +1,371 @@
+import { describe, expect, it } from '@jest/globals'
+import { evaluateBackup } from '../../src/gate/backup.js'
+import {
+  isActive,
+  previousDeployment,
+  viewOf,
+  type DeploymentFacts
+} from '../../src/gate/deployments.js'
+import { evaluateLock, lockHolder } from '../../src/gate/lock.js'
+import { evaluateMigrations } from '../../src/gate/migrations.js'
+import { displayUrl, evaluateMonitoring } from '../../src/gate/monitoring.js'
+import { evaluateRollback } from '../../src/gate/rollback.js'
+import { evaluateStaging } from '../../src/gate/staging.js'
+import { decide } from '../../src/gate/verdict.js'
+import type { ChecklistItem, ItemId } from '../../src/report/types.js'
+import { deployment, redButtonPayload, SHA, WEDNESDAY } from './facts.js'
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+
+describe('evaluateStaging', () => {
+  const prod = {
+    isProduction: true,
+    environment: 'production',
+    stagingEnvironment: 'staging',
+    sha: SHA
+  }
+  const facts = (stagingOfCommit: DeploymentFacts['stagingOfCommit']): DeploymentFacts => ({
+    target: [],
+    stagingOfCommit
+  })
+
+  it('is na for a target that is not production', () => {
+    const item = evaluateStaging(
+      facts(null),
+      { ...prod, isProduction: false, environment: 'qa' },
+      'en'
+    )
+    expect(item).toEqual({
+      id: 'staging',
+      item: 'Staging validated',
+      status: 'na',
+      detail: 'qa is not a production environment'
+    })
+  })
+
+  it('passes when the newest staging deployment of the commit succeeded', () => {
+    const d = deployment(42, 'success', {
+      environment: 'staging',
+      createdAt: new Date('2026-11-24T16:00:00Z')
+    })
+    const item = evaluateStaging(facts(d), prod, 'en')
+    expect(item.status).toBe('pass')
+    expect(item.detail).toBe('deployment #42 to staging succeeded (2026-11-24T16:00:00.000Z)')
+  })
+
+  it('fails when the commit never went to staging, naming the short sha', () => {
+    const item = evaluateStaging(facts(null), { ...prod, stagingEnvironment: 'preprod' }, 'en')
+    expect(item.status).toBe('fail')
+    expect(item.detail).toBe(`no deployment of ${SHA.slice(0, 7)} to preprod`)
+  })
+
+  it('fails when the newest staging deployment failed or has no status', () => {
+    const failed = evaluateStaging(facts(deployment(43, 'failure')), prod, 'en')
+    expect(failed.status).toBe('fail')
+    expect(failed.detail).toBe(
+      'newest deployment #43 of this commit to staging is failure, not success'
+    )
+    const bare = evaluateStaging(facts(deployment(44, undefined)), prod, 'en')
+    expect(bare.status).toBe('fail')
+    expect(bare.detail).toContain('#44')
+    expect(bare.detail).toContain('without status')
+  })
+
+  it('fails when the deployments could not be read', () => {
+    const item = evaluateStaging({ target: [], error: 'HTTP 500' }, prod, 'en')
+    expect(item.status).toBe('fail')
+    expect(item.detail).toContain('HTTP 500')
+  })
+
+  it('speaks French', () => {
+    const item = evaluateStaging(facts(null), prod, 'fr')
+    expect(item.item).toBe('Staging validé')
+    expect(item.detail).toBe(`aucun déploiement de ${SHA.slice(0, 7)} en staging`)
+  })
+})
+
+describe('evaluateMigrations', () => {
+  it('is na without migrate-command', () => {
+    expect(evaluateMigrations({ deploy: 'd', migrateCheck: 'c' }, undefined, 'en')).toEqual({
+      id: 'migrations',
+      item: 'Migrations verified',
+      status: 'na',
+      detail: 'no migrate-command: no migrations to verify'
+    })
+  })
+
+  it('fails when migrations run without a check', () => {
+    const item = evaluateMigrations({ migrate: 'm' }, undefined, 'en')
+    expect(item.status).toBe('fail')
+    expect(item.detail).toBe('migrate-command is set but no migrate-check-command verifies it')
+  })
+
+  it('passes when the check exited 0, and fails with its reason otherwise', () => {
+    const commands = { migrate: 'm', migrateCheck: 'c' }
+    const ok = evaluateMigrations(commands, { ok: true, durationMs: 2500, reason: '' }, 'en')
+    expect(ok.status).toBe('pass')
+    expect(ok.detail).toBe('migrate-check-command exited 0 in 3s')
+    const ko = evaluateMigrations(
+      commands,
+      { ok: false, durationMs: 800, reason: 'exit code 3' },
+      'en'
+    )
+    expect(ko.status).toBe('fail')
+    expect(ko.detail).toBe('migrate-check-command failed: exit code 3')
+  })
+})
+
+describe('evaluateMonitoring', () => {
+  it('fails when no monitoring-url is configured', () => {
+    const item = evaluateMonitoring([], 'en')
+    expect(item.status).toBe('fail')
+    expect(item.detail).toBe('no monitoring-url configured: deploying blind is not allowed')
+  })
+
+  it('passes when every URL answered', () => {
+    const item = evaluateMonitoring(
+      [
+        { url: 'https://a.example.com/health', ok: true, detail: '200' },
+        { url: 'https://b.example.com/health', ok: true, detail: '204' }
+      ],
+      'en'
+    )
+    expect(item).toEqual({
+      id: 'monitoring',
+      item: 'Monitoring active',
+      status: 'pass',
+      detail: '2 of 2 monitoring URLs answered 2xx'
+    })
+  })
+
+  it('names a failing URL without its credentials or query', () => {
+    const item = evaluateMonitoring(
+      [
+        { url: 'https://a.example.com/health', ok: true, detail: '200' },
+        {
+          url: 'https://admin:hunter2@grafana.example.com:3000/api/health?api_key=SECRET#x',
+          ok: false,
+          detail: '503'
+        }
+      ],
+      'en'
+    )
+    expect(item.status).toBe('fail')
+    expect(item.detail).toBe('not answering: https://grafana.example.com:3000/api/health (503)')
+    expect(item.detail).not.toMatch(/hunter2|admin|SECRET|api_key/)
+  })
+
+  it('displays an unparsable URL as such', () => {
+    expect(displayUrl('not a url')).toBe('invalid URL')
+  })
+
+  it('speaks French', () => {
+    expect(evaluateMonitoring([], 'fr')).toEqual({
+      id: 'monitoring',
+      item: 'Monitoring actif',
+      status: 'fail',
+      detail: "aucun monitoring-url : déployer à l'aveugle est interdit"
+    })
+  })
+})
+
+describe('evaluateRollback', () => {
+  it('passes with a command or a plan, and fails with neither', () => {
+    expect(evaluateRollback({ rollback: './rollback.sh' }, undefined, 'en')).toMatchObject({
+      status: 'pass',
+      detail: 'rollback-command given'
+    })
+    expect(evaluateRollback({}, 'redeploy v1.1 by hand', 'en')).toMatchObject({
+      status: 'pass',
+      detail: 'rollback-plan given (manual rollback)'
+    })
+    expect(evaluateRollback({ deploy: './deploy.sh' }, undefined, 'en')).toMatchObject({
+      id: 'rollback',
+      item: 'Rollback plan ready',
+      status: 'fail',
+      detail: 'neither rollback-command nor rollback-plan given'
+    })
+  })
+})
+
+describe('evaluateBackup', () => {
+  it('is na without migrations or outside production', () => {
+    expect(evaluateBackup({ backup: 'b' }, true, 'en').status).toBe('na')
+    expect(evaluateBackup({ migrate: 'm' }, false, 'en').status).toBe('na')
+  })
+
+  it('requires backup-command before migrating production', () => {
+    expect(evaluateBackup({ migrate: 'm', backup: 'b' }, true, 'en')).toMatchObject({
+      status: 'pass',
+      detail: 'backup-command given'
+    })
+    expect(evaluateBackup({ migrate: 'm' }, true, 'en')).toMatchObject({
+      id: 'backup',
+      item: 'Backup ready',
+      status: 'fail',
+      detail: 'backup-command is required before migrating production'
+    })
+    expect(evaluateBackup({ migrate: 'm' }, true, 'fr')).toMatchObject({
+      item: 'Backup prêt',
+      status: 'fail',
+      detail: 'backup-command est obligatoire avant de migrer la production'
+    })
+  })
+})
+
+describe('evaluateLock / lockHolder', () => {
+  const now = WEDNESDAY
+  const facts = (...target: ReturnType<typeof deployment>[]): DeploymentFacts => ({ target })
+
+  it('is free when nothing is in progress', () => {
+    const item = evaluateLock(facts(deployment(10, 'success', { ageMs: 5 * MINUTE })), now, 'en')
+    expect(item).toEqual({
+      id: 'lock',
+      item: 'No other deployment in progress',
+      status: 'pass',
+      detail: 'no other deployment in progress'
+    })
+  })
+
+  it('is held by an in_progress deployment younger than 1 h, named in the detail', () => {
+    const d = deployment(11, 'in_progress', { ageMs: 12 * MINUTE, creator: 'bob' })
+    const item = evaluateLock(facts(d), now, 'en')
+    expect(item.status).toBe('fail')
+    expect(item.detail).toBe('deployment #11 by bob is in_progress (started 12m ago)')
+    expect(lockHolder([d], now).holder?.id).toBe(11)
+  })
+
+  it('is held by a queued deployment', () => {
+    const item = evaluateLock(facts(deployment(12, 'queued', { ageMs: MINUTE })), now, 'en')
+    expect(item.status).toBe('fail')
+    expect(item.detail).toContain('#12')
+    expect(item.detail).toContain('queued')
+  })
+
+  it('reports an in_progress deployment older than 1 h as stale, without blocking', () => {
+    const old = deployment(13, 'in_progress', { ageMs: HOUR + MINUTE })
+    const item = evaluateLock(facts(old), now, 'en')
+    expect(item.status).toBe('pass')
+    expect(item.detail).toBe('no other deployment in progress; stale, ignored (over 1 h): #13')
+    expect(lockHolder([old], now)).toEqual({ holder: undefined, stale: [old] })
+  })
+
+  it('mentions stale ones next to the holder; the oldest active young one holds the lock', () => {
+    const item = evaluateLock(
+      facts(
+        deployment(21, 'queued', { ageMs: 2 * MINUTE }),
+        deployment(20, 'in_progress', { ageMs: 20 * MINUTE }),
+        deployment(15, 'in_progress', { ageMs: 3 * HOUR })
+      ),
+      now,
+      'en'
+    )
+    expect(item.status).toBe('fail')
+    expect(item.detail).toMatch(/^deployment #20 by octocat is in_progress \(started 20m ago\)/)
+    expect(item.detail).toMatch(/; stale, ignored \(over 1 h\): #15$/)
+  })
+
+  it('counts our own deployment that has no status yet, but not a foreign one', () => {
+    const ours = deployment(30, undefined, { ageMs: MINUTE, byRedButton: true })
+    const foreign = deployment(31, undefined, { ageMs: MINUTE })
+    expect(isActive(ours)).toBe(true)
+    expect(isActive(foreign)).toBe(false)
+    expect(evaluateLock(facts(ours), now, 'en').detail).toContain('is starting')
+  })
+
+  it('leaves out the excluded deployment (our own)', () => {
+    const ours = deployment(40, 'in_progress', { ageMs: MINUTE })
+    expect(evaluateLock(facts(ours), now, 'en', 40).status).toBe('pass')
+    expect(lockHolder([ours], now, { excludeId: 40 }).holder).toBeUndefined()
+  })
+
+  it('fails when the deployments could not be read', () => {
+    const item = evaluateLock({ target: [], error: 'HTTP 502' }, now, 'en')
+    expect(item.status).toBe('fail')
+    expect(item.detail).toBe('could not read the deployments: HTTP 502')
+  })
+
+  it('speaks French', () => {
+    const d = deployment(11, 'in_progress', { ageMs: 12 * MINUTE, creator: 'bob' })
+    expect(evaluateLock(facts(d), now, 'fr')).toEqual({
+      id: 'lock',
+      item: 'Aucun autre déploiement en cours',
+      status: 'fail',
+      detail: 'le déploiement #11 de bob est in_progress (démarré il y a 12m)'
+    })
+  })
+})
+
+describe('decide', () => {
+  const item = (id: ItemId, status: ChecklistItem['status']): ChecklistItem => ({
+    id,
+    item: id,
+    status,
+    detail: ''
+  })
+  const allPass = (['ci', 'staging', 'migrations', 'window', 'monitoring'] as ItemId[]).map((id) =>
+    item(id, id === 'migrations' ? 'na' : 'pass')
+  )
+  const with_ = (...changes: [ItemId, ChecklistItem['status']][]): ChecklistItem[] =>
+    allPass.map((i) => {
+      const c = changes.find(([id]) => id === i.id)
+      return c ? item(i.id, c[1]) : i
+    })
+
+  it('goes when nothing fails (na counts as no failure)', () => {
+    expect(decide(allPass)).toBe('go')
+  })
+  it('postpones when only the time rule fails', () => {
+    expect(decide(with_(['window', 'fail']))).toBe('postpone')
+  })
+  it('aborts when the time rule and another item fail', () => {
+    expect(decide(with_(['window', 'fail'], ['ci', 'fail']))).toBe('abort')
+  })
+  it('aborts when any other item fails', () => {
+    expect(decide(with_(['monitoring', 'fail']))).toBe('abort')
+  })
+})
+
+describe('previousDeployment / viewOf', () => {
+  it('is the newest deployment whose latest status is success', () => {
+    const target = [
+      deployment(5, 'in_progress'),
+      deployment(4, 'failure'),
+      deployment(3, 'success', { version: 'v1.3.0' }),
+      deployment(2, 'success', { version: 'v1.2.0' })
+    ]
+    expect(previousDeployment(target)?.version).toBe('v1.3.0')
+    expect(previousDeployment(target, 3)?.version).toBe('v1.2.0')
+    expect(previousDeployment([deployment(1, 'inactive')])).toBeUndefined()
+  })
+
+  const raw = {
+    id: 7,
+    sha: SHA,
+    ref: 'main',
+    environment: 'production',
+    created_at: '2026-11-20T10:00:00Z',
+    creator: { login: 'carol' }
+  }
+
+  it('takes the version from payload.version, else the ref', () => {
+    expect(viewOf({ ...raw, payload: { version: 'v2.0.0', tool: 'red-button' } })).toMatchObject({
+      version: 'v2.0.0',
+      byRedButton: true,
+      creator: 'carol',
+      createdAt: new Date('2026-11-20T10:00:00Z'),
+      read: false
+    })
+    expect(viewOf({ ...raw, payload: JSON.stringify({ version: 'v2.0.1' }) }).version).toBe(
+      'v2.0.1'
+    )
+    expect(viewOf({ ...raw, payload: {} }).version).toBe('main')
+    expect(viewOf({ ...raw, payload: { version: '' } }).version).toBe('main')
+    expect(viewOf({ ...raw, payload: 'free text' }).version).toBe('main')
+    expect(viewOf({ ...raw, payload: redButtonPayload, creator: null })).toMatchObject({
+      creator: 'unknown',
+      byRedButton: true
+    })
+  })
+})
