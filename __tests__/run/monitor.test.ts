@@ -171,6 +171,23 @@ describe('watch', () => {
     ])
   })
 
+  it('runs command checks one after another, so their log groups do not interleave', async () => {
+    const opts = options({ durationMs: 200 })
+    const outcome = await watch(
+      [
+        { kind: 'command', name: 'A', run: 'echo a1; sleep 0.1; echo a2' },
+        health(),
+        { kind: 'command', name: 'B', run: 'echo b1; sleep 0.1; echo b2' }
+      ],
+      opts
+    )
+    expect(outcome).toMatchObject({ ok: true, rounds: 1 })
+    const grouped = opts.log.entries
+      .filter((e) => e.level !== 'info' || /^[ab][12]$/.test(e.text))
+      .map((e) => (e.level === 'endgroup' ? 'end' : e.text))
+    expect(grouped).toEqual(['check: A', 'a1', 'a2', 'end', 'check: B', 'b1', 'b2', 'end'])
+  })
+
   it('tolerates a single failed round when two are allowed', async () => {
     const opts = options({ durationMs: 1000, intervalMs: 150, failuresAllowed: 2 })
     const pending = watch([health()], opts)

@@ -110,8 +110,10 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
     let timeoutTimer: NodeJS.Timeout | undefined
     let wake: (() => void) | undefined
 
+    let bashExited = false
     const exited = new Promise<void>((resolve) => {
       child.once('exit', (code, sig) => {
+        bashExited = true
         exitCode = code
         exitSignal = sig
         resolve()
@@ -150,7 +152,8 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
     }
     const onAbort = (): void => {
       if (spawnError || termSentAt !== undefined) return
-      aborted = true
+      // once bash has ended on its own its result stands; only its leftovers remain to end
+      if (!bashExited) aborted = true
       terminate()
     }
 

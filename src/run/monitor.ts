@@ -151,8 +151,10 @@ export async function watch(checks: Check[], opts: MonitorOptions): Promise<Moni
 }
 
 /**
- * Runs every check once, in parallel. In a deciding round the first failure stops the other
- * probes (their results are marked skipped): the rollback must not wait for them.
+ * Runs every check once: HTTP and Prometheus probes in parallel, command checks one after
+ * another alongside them (each command logs its own group, and groups must not interleave).
+ * In a deciding round the first failure stops the other probes (their results are marked
+ * skipped): the rollback must not wait for them.
  */
 async function runRound(
   checks: Check[],
@@ -163,10 +165,17 @@ async function runRound(
   const { controller, dispose } = linkedAbort(signal)
   const ctx: ProbeContext = { ...probeCtx, signal: controller.signal }
   let decided = false
+  let commands: Promise<unknown> = Promise.resolve()
+  const run = (check: Check): Promise<CheckResult> => {
+    if (check.kind !== 'command') return probe(check, ctx)
+    const result = commands.then(() => probe(check, ctx))
+    commands = result
+    return result
+  }
   try {
     return await Promise.all(
       checks.map(async (check): Promise<CheckResult> => {
-        const result = await probe(check, ctx)
+        const result = await run(check)
         if (decided && !signal?.aborted) {
           return {
             name: check.name,
