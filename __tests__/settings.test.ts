@@ -192,7 +192,7 @@ describe('parseSettings refuses bad values', () => {
     [
       'an ftp monitoring-url',
       { 'monitoring-url': 'ftp://x' },
-      /input "monitoring-url": expected http or https URLs, got "ftp:\/\/x"/
+      /input "monitoring-url": expected http or https URLs \(entry 1 of 1 is not\)/
     ],
     [
       'a javascript: monitoring-url',
@@ -251,6 +251,17 @@ describe('parseSettings refuses bad values', () => {
     expect(e.message).toBe(`input "${input}": expected an http or https URL`)
     expect(e.message).not.toContain(url)
     expect(e.message).not.toContain('hooks.slack')
+  })
+
+  it('does not echo a bad monitoring-url, which may carry a key, but says which entry', () => {
+    const e = problemOf({
+      ...BASE,
+      'monitoring-url': 'https://status.example.com/ok\ngrafana.example.com/api/health?api_key=K3Y'
+    })
+    expect(e.message).toBe(
+      'input "monitoring-url": expected http or https URLs (entry 2 of 2 is not)'
+    )
+    expect(e.message).not.toContain('K3Y')
   })
 
   it('accepts a missing deploy-command in a dry run', () => {

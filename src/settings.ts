@@ -226,8 +226,9 @@ class Reader {
 
   urls(name: InputName): string[] {
     const items = this.yamlOrList(name)
-    const bad = items.filter((u) => !httpUrl(u))
-    if (bad.length > 0) this.bad(name, 'http or https URLs', bad[0])
+    const bad = items.findIndex((u) => !httpUrl(u))
+    // A monitoring URL may carry a key (query, user info) and is not masked: say which entry.
+    if (bad >= 0) this.bad(name, `http or https URLs (entry ${bad + 1} of ${items.length} is not)`)
     return items.filter(httpUrl)
   }
 
