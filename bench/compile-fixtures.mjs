@@ -1,0 +1,99 @@
+// Compiles the TypeScript stand-ins in __fixtures__/ to plain ESM JavaScript, so that
+// scripts run by plain `node` (the benchmark, the demo) can import them:
+//
+//   import { compileFixtures } from '../bench/compile-fixtures.mjs'
+//   const dir = await compileFixtures()
+//   const { startGitHubApi } = await import(pathToFileURL(join(dir, 'github-api.js')).href)
+//
+// Every *.ts file of __fixtures__/ is compiled (github-api, sample-service, start-stand-ins,
+// webhook-receiver, ...). The result is cached under the OS temp dir, keyed by a hash of the
+// fixture sources and the TypeScript version: the first call takes about a second (loading
+// TypeScript), later calls are instant. Transpile only: type errors do not stop it.
+import { createHash } from 'node:crypto'
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const FIXTURES = join(ROOT, '__fixtures__')
+
+/**
+ * Compiles `__fixtures__/*.ts` (once per content) and returns the directory holding the
+ * `.js` files (with a `package.json` saying `"type": "module"`).
+ *
+ * @param {{ fresh?: boolean }} [opts] fresh: ignore the cache and compile again
+ * @returns {Promise<string>}
+ */
+export async function compileFixtures(opts = {}) {
+  const require = createRequire(join(ROOT, 'package.json'))
+  const tsVersion = require('typescript/package.json').version
+  const sources = readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .sort()
+  const hash = createHash('sha256').update(`transpile-1 ${tsVersion}`)
+  for (const f of sources)
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(join(FIXTURES, f)))
+  const dir = join(tmpdir(), `red-button-fixtures-${hash.digest('hex').slice(0, 16)}`)
+
+  if (existsSync(join(dir, 'package.json')) && !opts.fresh) return dir
+
+  // transpile only (each file on its own, as with isolatedModules): fast, and type errors do
+  // not stop it; type checking is `npm run typecheck`
+  const { default: ts } = await import(pathToFileURL(require.resolve('typescript')).href)
+  const work = mkdtempSync(join(tmpdir(), 'red-button-fixtures-build-'))
+  try {
+    for (const f of sources) {
+      const fileName = join(FIXTURES, f)
+      const out = ts.transpileModule(readFileSync(fileName, 'utf8'), {
+        fileName,
+        reportDiagnostics: true,
+        compilerOptions: {
+          module: ts.ModuleKind.ES2022,
+          target: ts.ScriptTarget.ES2022,
+          isolatedModules: true,
+          sourceMap: false
+        }
+      })
+      if (out.diagnostics?.length) {
+        const text = ts.formatDiagnostics(out.diagnostics, {
+          getCanonicalFileName: (x) => x,
+          getCurrentDirectory: () => ROOT,
+          getNewLine: () => '\n'
+        })
+        throw new Error(`cannot transpile ${fileName}:\n${text}`)
+      }
+      writeFileSync(join(work, f.replace(/\.ts$/, '.js')), out.outputText)
+    }
+  } catch (e) {
+    rmSync(work, { recursive: true, force: true })
+    throw e
+  }
+  writeFileSync(join(work, 'package.json'), '{ "type": "module" }\n')
+  // publish atomically; a concurrent compile of the same content may have won the race
+  if (opts.fresh) rmSync(dir, { recursive: true, force: true })
+  try {
+    renameSync(work, dir)
+  } catch {
+    rmSync(work, { recursive: true, force: true })
+    if (!existsSync(join(dir, 'package.json'))) throw new Error(`could not publish ${dir}`)
+  }
+  return dir
+}
+
+// `node bench/compile-fixtures.mjs` prints the directory.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  console.log(await compileFixtures({ fresh: process.argv.includes('--fresh') }))
+}

@@ -1,0 +1,593 @@
+// `npm run bench`: measures the bundled action (dist/) the way a GitHub runner runs it,
+// against loopback stand-ins only (GitHub API, deployed service, monitoring), and prints
+// each figure next to its target. Writes bench/RESULTS.md and, when README.md has the
+// `<!-- bench:start -->` / `<!-- bench:end -->` markers, the same table between them.
+//
+// Options: --runs N (start-up samples per side, default 11), --no-write (print only).
+import { spawn } from 'node:child_process'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { compileFixtures } from './compile-fixtures.mjs'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const BENCH = join(ROOT, 'bench')
+const argv = process.argv.slice(2)
+const RUNS = Math.max(3, Math.min(51, Number(argv[argv.indexOf('--runs') + 1]) || 11))
+const WRITE = !argv.includes('--no-write')
+const REACTION_RUNS = 3
+// diagnostic: the same dry run with global fetch replaced by a node:http one
+const WHAT_IF = !argv.includes('--no-what-if')
+const HTTP_FETCH_SHIM = [
+  '--import',
+  pathToFileURL(join(ROOT, 'bench', 'what-if', 'http-fetch.mjs')).href
+]
+const NOW = '2026-11-24T10:00:00Z' // a Tuesday: outside the default Friday freeze
+const TOKEN = 'ghs_bench-token-0123456789'
+const STEP_TIMEOUT_MS = 60_000
+const TIME_BIN = '/usr/bin/time'
+
+const TARGETS = {
+  startupRatio: 2.0,
+  dryRunRequests: 8,
+  deployRequests: 12,
+  reactionMs: 1500,
+  bundleKB: 600
+}
+
+const t0 = performance.now()
+const log = (msg) =>
+  process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`)
+/** wall clock in ms with sub-ms precision */
+const wallMs = () => performance.timeOrigin + performance.now()
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+// ---------------------------------------------------------------- fixtures and the action copy
+
+log('compiling __fixtures__ ...')
+const fixturesDir = await compileFixtures()
+const fx = async (name) => import(pathToFileURL(join(fixturesDir, name)).href)
+const { startGitHubApi, DEFAULT_SHA } = await fx('github-api.js')
+const { startSampleService } = await fx('sample-service.js')
+const { seedGreenRepo, seedStagingSuccess } = await fx('start-stand-ins.js')
+
+// A copy of dist/ outside the repository, as a runner checks the action out: no
+// node_modules can be found from there, so the bundle must stand on its own. dist/ may be
+// being rebuilt (`rm -rf dist && rollup`) by someone else: copy it only once it is whole,
+// i.e. index.js and post.js exist and every relative import of every copied file resolves.
+const scratch = mkdtempSync(join(tmpdir(), 'red-button-bench-'))
+const actionDir = join(scratch, 'action')
+function copyIsWhole() {
+  const files = []
+  const walk = (d) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f)
+      if (statSync(p).isDirectory()) walk(p)
+      else if (f.endsWith('.js')) files.push(p)
+    }
+  }
+  walk(join(actionDir, 'dist'))
+  if (
+    !files.some((f) => f.endsWith('/dist/index.js')) ||
+    !files.some((f) => f.endsWith('/dist/post.js'))
+  )
+    return false
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8')
+    if (!text.trim()) return false
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g))
+      if (!existsSync(resolve(dirname(f), m[1]))) return false
+  }
+  return true
+}
+for (let attempt = 1; ; attempt++) {
+  rmSync(actionDir, { recursive: true, force: true })
+  try {
+    cpSync(join(ROOT, 'dist'), join(actionDir, 'dist'), { recursive: true })
+    if (copyIsWhole()) break
+  } catch {
+    // dist/ vanished while being copied
+  }
+  if (attempt === 60) {
+    console.error('dist/ is missing or incomplete: run `npm run build` first')
+    rmSync(scratch, { recursive: true, force: true })
+    process.exit(2)
+  }
+  if (attempt === 1) log('dist/ is missing or incomplete (a build running?): waiting for it ...')
+  await new Promise((r) => setTimeout(r, 1000))
+}
+cpSync(join(ROOT, 'action.yml'), join(actionDir, 'action.yml'))
+
+let jobCount = 0
+function newJob() {
+  const dir = join(scratch, `job-${++jobCount}`)
+  const job = {
+    dir,
+    workspace: join(dir, 'workspace'),
+    temp: join(dir, 'runner-temp'),
+    outputFile: join(dir, 'output'),
+    stateFile: join(dir, 'state'),
+    summaryFile: join(dir, 'summary.md'),
+    eventFile: join(dir, 'event.json')
+  }
+  mkdirSync(job.workspace, { recursive: true })
+  mkdirSync(job.temp)
+  for (const f of [job.outputFile, job.stateFile, job.summaryFile]) writeFileSync(f, '')
+  writeFileSync(job.eventFile, '{}')
+  return job
+}
+
+function parseCommandFile(text) {
+  const out = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '')
+    if (!m) continue
+    const value = []
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
+    out[m[1]] = value.join('\n')
+  }
+  return out
+}
+
+function runnerEnv(job, apiUrl, inputs, extra = {}) {
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_SHA: DEFAULT_SHA,
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_ACTOR: 'alice',
+    GITHUB_RUN_ID: '7001',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: job.eventFile,
+    GITHUB_API_URL: apiUrl,
+    GITHUB_SERVER_URL: 'https://github.example',
+    GITHUB_WORKSPACE: job.workspace,
+    RUNNER_TEMP: job.temp,
+    GITHUB_OUTPUT: job.outputFile,
+    GITHUB_STATE: job.stateFile,
+    GITHUB_STEP_SUMMARY: job.summaryFile,
+    RED_BUTTON_NOW: NOW,
+    'INPUT_GITHUB-TOKEN': TOKEN
+  }
+  for (const [k, v] of Object.entries(inputs))
+    env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
+  return { ...env, ...extra }
+}
+
+/**
+ * Spawns a node process and resolves when it has ended: wall time (spawn → exit), exit
+ * code, output and, with `measureRss`, its peak RSS (from GNU time's -v report).
+ */
+function spawnTimed(args, { cwd = scratch, env = process.env, measureRss = false, onSpawn } = {}) {
+  const rssFile = join(scratch, `rss-${Math.random().toString(36).slice(2)}`)
+  const useTime = measureRss && existsSync(TIME_BIN)
+  const [cmd, cmdArgs] = useTime
+    ? [TIME_BIN, ['-v', '-o', rssFile, process.execPath, ...args]]
+    : [process.execPath, args]
+  return new Promise((resolvePromise, reject) => {
+    const start = performance.now()
+    const child = spawn(cmd, cmdArgs, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    let hwmKB = 0
+    let poll
+    if (measureRss && !useTime) {
+      // fallback: poll the high-water mark until the process is gone
+      poll = setInterval(() => {
+        try {
+          const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
+          if (m) hwmKB = Math.max(hwmKB, Number(m[1]))
+        } catch {
+          // gone
+        }
+      }, 5)
+    }
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), STEP_TIMEOUT_MS)
+    onSpawn?.(child)
+    child.on('error', reject)
+    child.on('exit', () => {
+      // wall time stops when the process has exited, not when its pipes have drained
+      const ms = performance.now() - start
+      clearTimeout(timer)
+      child.once('close', (code, signal) => {
+        if (poll) clearInterval(poll)
+        let rssKB = hwmKB || undefined
+        if (useTime && existsSync(rssFile)) {
+          const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(
+            readFileSync(rssFile, 'utf8')
+          )
+          if (m) rssKB = Number(m[1])
+        }
+        resolvePromise({ ms, code, signal, stdout, stderr, rssKB })
+      })
+    })
+  })
+}
+
+async function runStep(entry, job, env, opts = {}) {
+  const args = [...(opts.nodeArgs ?? []), join(actionDir, 'dist', entry)]
+  const r = await spawnTimed(args, { cwd: job.workspace, env, ...opts })
+  r.outputs = parseCommandFile(readFileSync(job.outputFile, 'utf8'))
+  r.state = parseCommandFile(readFileSync(job.stateFile, 'utf8'))
+  return r
+}
+
+/** main, then post with the state main saved (STATE_* variables), as a runner does */
+async function runMainAndPost(job, env, opts = {}) {
+  const main = await runStep('index.js', job, env, opts)
+  const stateEnv = {}
+  for (const [k, v] of Object.entries(main.state)) stateEnv[`STATE_${k}`] = v
+  const post = await runStep('post.js', job, { ...env, ...stateEnv }, {})
+  return { main, post }
+}
+
+function describeFailure(what, r) {
+  return `${what}: exit ${r.code}${r.signal ? ` (${r.signal})` : ''}, status=${r.outputs?.status}\n--- stdout\n${r.stdout.slice(-3000)}\n--- stderr\n${r.stderr.slice(-2000)}`
+}
+
+// ---------------------------------------------------------------- the scene
+
+/** GitHub API stand-in (green commit, staging validated, v1.1.9 live in production) */
+async function startApi() {
+  const api = await startGitHubApi()
+  seedGreenRepo(api, DEFAULT_SHA)
+  seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
+  api.addDeployment({
+    sha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    ref: 'v1.1.9',
+    environment: 'production',
+    payload: { version: 'v1.1.9' },
+    statuses: [{ state: 'in_progress' }, { state: 'success' }]
+  })
+  return api
+}
+
+const monitoring = await startSampleService() // the monitoring system: stays up
+const closers = [() => monitoring.close()]
+
+function dryRunInputs() {
+  return {
+    environment: 'production',
+    version: 'v1.2.0',
+    'dry-run': 'true',
+    'monitoring-url': `${monitoring.url}/health`,
+    'deploy-command': 'true',
+    'rollback-command': 'true'
+  }
+}
+
+function deployInputs(service, extra = {}) {
+  return {
+    environment: 'production',
+    version: 'v1.2.0',
+    'monitoring-url': `${monitoring.url}/health`,
+    'deploy-command': 'true',
+    'rollback-command': 'true',
+    'smoke-tests': `- name: Health\n  url: ${service.url}/health`,
+    'monitor-duration': '2s',
+    'monitor-interval': '1s',
+    'command-timeout': '20s',
+    ...extra
+  }
+}
+
+const results = {}
+let failed = false
+
+try {
+  // ------------------------------------------------------------ 1. start-up
+  log(
+    `start-up: ${RUNS} dry runs and ${RUNS} bare \`node -e 0\`${WHAT_IF ? ` (and ${RUNS} what-if dry runs)` : ''}, interleaved ...`
+  )
+  const api = await startApi()
+  closers.push(() => api.close())
+  const bare = []
+  const dry = []
+  const whatIf = []
+  let dryRequests
+  for (let i = -1; i < RUNS; i++) {
+    // i = -1 is a warm-up of both (file cache, loopback sockets), not counted
+    const b = await spawnTimed(['-e', '0'])
+    const job = newJob()
+    const before = api.requests.length
+    const r = await runStep('index.js', job, runnerEnv(job, api.url, dryRunInputs()))
+    if (r.code !== 0 || r.outputs.status !== 'planned' || r.outputs.decision !== 'go')
+      throw new Error(describeFailure('dry run', r))
+    const n = api.requests.length - before
+    if (dryRequests !== undefined && n !== dryRequests)
+      log(`note: dry run ${i} made ${n} requests (previous: ${dryRequests})`)
+    dryRequests = n
+    if (i >= 0) {
+      bare.push(b.ms)
+      dry.push(r.ms)
+    }
+    if (WHAT_IF) {
+      const wJob = newJob()
+      const w = await runStep('index.js', wJob, runnerEnv(wJob, api.url, dryRunInputs()), {
+        nodeArgs: HTTP_FETCH_SHIM
+      })
+      if (w.code !== 0 || w.outputs.status !== 'planned')
+        throw new Error(describeFailure('what-if dry run', w))
+      if (i >= 0) whatIf.push(w.ms)
+    }
+  }
+  const dryPaths = api.requests.slice(-dryRequests).map((q) => `${q.method} ${q.path}`)
+  results.startup = {
+    dryRunMs: median(dry),
+    nodeMs: median(bare),
+    ratio: median(dry) / median(bare),
+    runs: RUNS,
+    dryRunMinMs: Math.min(...dry),
+    nodeMinMs: Math.min(...bare)
+  }
+
+  // ------------------------------------------------------------ 5a. memory of a dry run
+  {
+    const job = newJob()
+    const r = await runStep('index.js', job, runnerEnv(job, api.url, dryRunInputs()), {
+      measureRss: true
+    })
+    if (r.code !== 0) throw new Error(describeFailure('dry run (memory)', r))
+    results.memory = { dryRunMB: r.rssKB / 1024 }
+    if (WHAT_IF) {
+      const wJob = newJob()
+      const w = await runStep('index.js', wJob, runnerEnv(wJob, api.url, dryRunInputs()), {
+        measureRss: true,
+        nodeArgs: HTTP_FETCH_SHIM
+      })
+      results.whatIf = {
+        dryRunMs: median(whatIf),
+        ratio: median(whatIf) / median(bare),
+        dryRunMB: w.rssKB / 1024
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ 2. requests
+  results.requests = { dryRun: dryRequests, dryRunPaths: dryPaths }
+  log('deployment: requests and memory ...')
+  {
+    const dApi = await startApi()
+    const service = await startSampleService()
+    closers.push(
+      () => dApi.close(),
+      () => service.close()
+    )
+    const job = newJob()
+    const env = runnerEnv(job, dApi.url, deployInputs(service))
+    const before = dApi.requests.length
+    const { main, post } = await runMainAndPost(job, env, { measureRss: true })
+    if (main.code !== 0 || main.outputs.status !== 'deployed')
+      throw new Error(describeFailure('deployment', main))
+    const mainRequests = dApi.requests.slice(before)
+    results.requests.deployment = mainRequests.length
+    results.requests.deploymentPaths = mainRequests.map((q) => `${q.method} ${q.path}`)
+    results.requests.deploymentPostStep = dApi.requests.length - before - mainRequests.length
+    results.memory.deploymentMB = main.rssKB / 1024
+    results.deploymentMs = main.ms
+    if (post.code !== 0) log(`note: post step exited ${post.code}`)
+  }
+
+  // ------------------------------------------------------------ 3. reaction time
+  log(`reaction time: ${REACTION_RUNS} deployments broken during the watch window ...`)
+  const reactions = []
+  for (let i = 0; i < REACTION_RUNS; i++) {
+    const rApi = await startApi()
+    const service = await startSampleService()
+    const job = newJob()
+    const stampFile = join(job.dir, 'rollback-at')
+    const env = runnerEnv(
+      job,
+      rApi.url,
+      deployInputs(service, {
+        'monitor-duration': '30s',
+        'monitor-interval': '1s',
+        'rollback-command': `date +%s%N > '${stampFile}'`
+      })
+    )
+    let brokeAt
+    let firstFailAt
+    // one smoke request, then let two monitoring rounds pass healthy, then break it:
+    // the next request to arrive is the first to be answered 503
+    const breaking = service.waitForRequests(3).then(() => {
+      service.break()
+      brokeAt = wallMs()
+      return service.waitForRequests(service.requests + 1).then(() => {
+        firstFailAt = wallMs()
+      })
+    })
+    const main = await runStep('index.js', job, env)
+    await Promise.race([breaking, new Promise((r) => setTimeout(r, 100))])
+    await rApi.close()
+    await service.close()
+    if (main.outputs.status !== 'rolled-back' || !existsSync(stampFile) || !firstFailAt)
+      throw new Error(describeFailure('reaction run', main))
+    const rollbackAt = Number(readFileSync(stampFile, 'utf8').trim()) / 1e6
+    reactions.push({
+      ms: rollbackAt - firstFailAt,
+      brokenToFirstFailMs: firstFailAt - brokeAt
+    })
+  }
+  results.reaction = {
+    ms: median(reactions.map((r) => r.ms)),
+    maxMs: Math.max(...reactions.map((r) => r.ms)),
+    samplesMs: reactions.map((r) => Math.round(r.ms)),
+    brokenToFirstFailMs: reactions.map((r) => Math.round(r.brokenToFirstFailMs)),
+    interval: '1s'
+  }
+
+  // ------------------------------------------------------------ 4. bundle size
+  const jsFiles = []
+  const walk = (d) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f)
+      if (statSync(p).isDirectory()) walk(p)
+      else if (f.endsWith('.js') || f.endsWith('.mjs') || f.endsWith('.cjs')) jsFiles.push(p)
+    }
+  }
+  walk(join(actionDir, 'dist')) // the copy that was measured (dist/ may be rebuilt meanwhile)
+  const bytes = jsFiles.reduce((s, f) => s + statSync(f).size, 0)
+  results.bundle = {
+    KB: bytes / 1024,
+    files: jsFiles.length,
+    largest: jsFiles
+      .map((f) => ({ file: f.slice(actionDir.length + 1), KB: statSync(f).size / 1024 }))
+      .sort((a, b) => b.KB - a.KB)
+      .slice(0, 3)
+  }
+} catch (e) {
+  failed = true
+  console.error(`bench failed: ${e.stack ?? e}`)
+} finally {
+  for (const c of closers) await c().catch(() => {})
+  rmSync(scratch, { recursive: true, force: true })
+}
+if (failed) process.exit(1)
+
+// ---------------------------------------------------------------- report
+
+const cpuModel =
+  (/^model name\s*:\s*(.+)$/m.exec(
+    existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : ''
+  ) ?? [])[1] ??
+  cpus()[0]?.model ??
+  'unknown'
+const machine = {
+  nproc: cpus().length,
+  node: process.version,
+  cpu: cpuModel.trim(),
+  date: new Date().toISOString()
+}
+const machineLine = `Machine: ${machine.nproc} CPU(s), ${machine.cpu}, Node ${machine.node}; measured ${machine.date}.`
+
+const verdict = (ok) => (ok === undefined ? '—' : ok ? 'PASS' : 'OVER')
+const { startup, requests, reaction, bundle, memory } = results
+const rows = [
+  [
+    'Start-up: dry-run gate ÷ bare `node -e 0` (median of ' + startup.runs + ')',
+    `${startup.ratio.toFixed(2)}× (${startup.dryRunMs.toFixed(0)} ms vs ${startup.nodeMs.toFixed(0)} ms)`,
+    `≤ ${TARGETS.startupRatio.toFixed(1)}×`,
+    verdict(startup.ratio <= TARGETS.startupRatio)
+  ],
+  [
+    'GitHub API requests per dry run',
+    String(requests.dryRun),
+    `≤ ${TARGETS.dryRunRequests}`,
+    verdict(requests.dryRun <= TARGETS.dryRunRequests)
+  ],
+  [
+    'GitHub API requests per deployment (main + post)',
+    String(requests.deployment + requests.deploymentPostStep),
+    `≤ ${TARGETS.deployRequests}`,
+    verdict(requests.deployment + requests.deploymentPostStep <= TARGETS.deployRequests)
+  ],
+  [
+    'Reaction: first failed health answer → rollback starts (interval 1s; median of ' +
+      REACTION_RUNS +
+      ')',
+    `${(reaction.ms / 1000).toFixed(3)} s (max ${(reaction.maxMs / 1000).toFixed(3)} s)`,
+    `≤ ${(TARGETS.reactionMs / 1000).toFixed(1)} s`,
+    verdict(reaction.ms <= TARGETS.reactionMs)
+  ],
+  [
+    `Bundle size: dist/**/*.js (${bundle.files} files)`,
+    `${bundle.KB.toFixed(1)} KB`,
+    `≤ ${TARGETS.bundleKB} KB`,
+    verdict(bundle.KB <= TARGETS.bundleKB)
+  ],
+  ['Peak memory (max RSS), dry run', `${memory.dryRunMB.toFixed(1)} MB`, '—', '—'],
+  ['Peak memory (max RSS), deployment', `${memory.deploymentMB.toFixed(1)} MB`, '—', '—']
+]
+
+function textTable(header, body) {
+  const all = [header, ...body]
+  const w = header.map((_, c) => Math.max(...all.map((r) => r[c].length)))
+  const line = (r) => r.map((cell, c) => cell.padEnd(w[c])).join('  ')
+  return [line(header), w.map((n) => '-'.repeat(n)).join('  '), ...body.map(line)].join('\n')
+}
+function mdTable(header, body) {
+  const esc = (s) => s.replace(/\|/g, '\\|')
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...body.map((r) => `| ${r.map(esc).join(' | ')} |`)
+  ].join('\n')
+}
+const header = ['Measure', 'Result', 'Target', 'Verdict']
+
+console.log()
+console.log(textTable(header, rows))
+console.log()
+console.log(machineLine)
+console.log(`Dry-run requests:    ${requests.dryRunPaths.join(', ')}`)
+console.log(`Deployment requests: ${requests.deploymentPaths.join(', ')}`)
+
+const whatIfLine = results.whatIf
+  ? `Diagnostic: the same dry run with the global \`fetch\` (undici) replaced by a node:http one (bench/what-if/http-fetch.mjs): ${results.whatIf.ratio.toFixed(2)}× (${results.whatIf.dryRunMs.toFixed(0)} ms), max RSS ${results.whatIf.dryRunMB.toFixed(1)} MB.`
+  : ''
+if (whatIfLine) console.log(whatIfLine)
+const md = `${mdTable(header, rows)}\n\n${machineLine}`
+if (WRITE) {
+  writeFileSync(
+    join(BENCH, 'RESULTS.md'),
+    `# Benchmark results\n\nProduced by \`npm run bench\` (bench/run.mjs): dist/ run as a GitHub runner runs it, against loopback stand-ins.\n\n${md}\n\n` +
+      `- Machine: \`nproc\` = ${machine.nproc}; CPU: ${machine.cpu}; \`node --version\` = ${machine.node}; date: ${machine.date}\n` +
+      `- Dry-run requests (${requests.dryRun}): ${requests.dryRunPaths.map((p) => `\`${p}\``).join(', ')}\n` +
+      `- Deployment requests (${requests.deployment} in main, ${requests.deploymentPostStep} in post): ${requests.deploymentPaths.map((p) => `\`${p}\``).join(', ')}\n` +
+      `- Start-up minima: dry run ${startup.dryRunMinMs.toFixed(0)} ms, bare node ${startup.nodeMinMs.toFixed(0)} ms\n` +
+      `- Reaction samples: ${reaction.samplesMs.join(', ')} ms (service broken → first 503 answer: ${reaction.brokenToFirstFailMs.join(', ')} ms, the wait for the next round)\n` +
+      (whatIfLine ? `- ${whatIfLine}\n` : '')
+  )
+  const readme = join(ROOT, 'README.md')
+  if (existsSync(readme)) {
+    const text = readFileSync(readme, 'utf8')
+    const start = text.indexOf('<!-- bench:start -->')
+    const end = text.indexOf('<!-- bench:end -->')
+    if (start !== -1 && end > start) {
+      const head = text.slice(0, start + '<!-- bench:start -->'.length)
+      writeFileSync(readme, `${head}\n${md}\n${text.slice(end)}`)
+      log('README.md: bench section updated')
+    }
+  }
+}
+
+const json = {
+  machine,
+  targets: TARGETS,
+  startup: { ...startup, pass: startup.ratio <= TARGETS.startupRatio },
+  requests: {
+    dryRun: requests.dryRun,
+    deployment: requests.deployment + requests.deploymentPostStep,
+    pass:
+      requests.dryRun <= TARGETS.dryRunRequests &&
+      requests.deployment + requests.deploymentPostStep <= TARGETS.deployRequests
+  },
+  reaction: { ...reaction, pass: reaction.ms <= TARGETS.reactionMs },
+  bundle: { KB: bundle.KB, files: bundle.files, pass: bundle.KB <= TARGETS.bundleKB },
+  memory,
+  whatIfHttpFetch: results.whatIf,
+  benchSeconds: (performance.now() - t0) / 1000
+}
+console.log()
+console.log(JSON.stringify(json))
