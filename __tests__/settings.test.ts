@@ -162,7 +162,7 @@ describe('parseSettings refuses bad values', () => {
     [
       'a duration in words',
       { 'monitor-duration': 'thirty minutes' },
-      /input "monitor-duration": expected a duration such as 90s, 15m, 1h or 1h30m, or 0, got "thirty minutes"/
+      /input "monitor-duration": expected a duration such as 90s, 15m, 1h or 1h30m.*, or 0, got "thirty minutes"/
     ],
     [
       'a negative interval',
@@ -172,7 +172,7 @@ describe('parseSettings refuses bad values', () => {
     [
       'a zero command-timeout',
       { 'command-timeout': '0' },
-      /input "command-timeout": expected a positive duration such as 90s, 15m, 1h or 1h30m, got "0"/
+      /input "command-timeout": expected a positive duration such as 90s, 15m, 1h or 1h30m.*, got "0"/
     ],
     [
       'malformed YAML in smoke-tests',

@@ -1,6 +1,13 @@
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
 /**
+ * The longest duration a setting may have. Node's timers hold at most 2^31 − 1 ms (about
+ * 24.8 days) and fire at once when asked for more, so a longer timeout would end a command
+ * immediately and a longer wait would not wait at all.
+ */
+export const MAX_DURATION_MS = 24 * 86_400_000
+
+/**
  * Parses durations written `90s`, `15m`, `1h`, `1h30m`, `500ms` (a bare `0` is zero).
  * Returns milliseconds, or undefined when the text is not a duration.
  */

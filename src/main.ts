@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Clock } from './clock.js'
+import { dirname, join } from 'node:path'
+import { actionsCore, writeJobSummary } from './actions-core.js'
+import { clockFromEnv, type Clock } from './clock.js'
 import type { Core } from './core.js'
 import { runGate, type GateResult } from './gate/index.js'
 import type { UrlAnswer } from './gate/monitoring.js'
@@ -139,18 +140,29 @@ export function commandEnv(
   }
 }
 
-/** Writes the outputs, the record file and the summary: done once, at the very end. */
-export async function finish(state: RunState, deps: MainDeps): Promise<void> {
-  const { core } = deps
-  const d = state.record
-  d.finished_at = formatInZone(deps.clock.now(), state.settings.timeZone)
-  const yamlText = recordYaml(d)
+/** Writes the record so far to the record file; returns its YAML. */
+export function writeRecordFile(
+  state: Pick<RunState, 'record' | 'recordFile'>,
+  core: Core
+): string {
+  const yamlText = recordYaml(state.record)
   try {
-    mkdirSync(join(state.recordFile, '..'), { recursive: true })
+    mkdirSync(dirname(state.recordFile), { recursive: true })
     writeFileSync(state.recordFile, yamlText)
   } catch (e) {
     core.warning(`Could not write the record file: ${(e as Error).message}`)
   }
+  return yamlText
+}
+
+/** Writes the outputs, the record file and the summary: done once, at the very end. */
+export async function finish(state: RunState, deps: MainDeps): Promise<void> {
+  const { core } = deps
+  const d = state.record
+  // the process always ends with a final status; if not, what production runs is unknown
+  if (d.status === 'in-progress') d.status = 'rollback-failed'
+  d.finished_at = formatInZone(deps.clock.now(), state.settings.timeZone)
+  const yamlText = writeRecordFile(state, core)
   core.setOutput('status', d.status)
   core.setOutput('decision', d.decision)
   core.setOutput('record', yamlText)
@@ -167,7 +179,7 @@ export async function finish(state: RunState, deps: MainDeps): Promise<void> {
     core.warning(`Could not write the job summary: ${(e as Error).message}`)
   }
   core.info(`Record written to ${state.recordFile}`)
-  if (!SUCCESS.includes(d.status)) {
+  if (!SUCCESS.includes(d.status as RunStatus)) {
     const failed = d.checklist.filter((i) => i.status === 'fail').map((i) => `${i.id}: ${i.detail}`)
     const why = d.error ?? (failed.length > 0 ? failed.join('; ') : '')
     core.setFailed(`Red Button: ${d.status}${why ? ` — ${why}` : ''}`)
@@ -185,7 +197,16 @@ function logChecklist(core: Core, result: GateResult): void {
 }
 
 /** The main step: the one place that decides the step's outcome. */
-export async function run(deps: MainDeps): Promise<RunStatus | undefined> {
+export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | undefined> {
+  // Defaults are the real runner's, so that `run()` alone works (e.g. under @github/local-action).
+  const env = given.env ?? process.env
+  const deps: MainDeps = {
+    core: given.core ?? actionsCore,
+    env,
+    clock: given.clock ?? clockFromEnv(env).clock,
+    writeSummary: given.writeSummary ?? writeJobSummary,
+    signal: given.signal
+  }
   const { core, clock } = deps
   const startedAt = clock.now()
   let settings: Settings
@@ -268,5 +289,5 @@ export async function run(deps: MainDeps): Promise<RunStatus | undefined> {
       ]
   }
   await finish(state, deps)
-  return state.record.status
+  return state.record.status as RunStatus
 }

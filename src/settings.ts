@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import yaml from 'js-yaml'
 import { z } from 'zod'
-import { parseDuration } from './duration.js'
+import { MAX_DURATION_MS, parseDuration } from './duration.js'
 import { checkListSchema, type Check } from './run/checks.js'
 import { DEFAULT_FREEZE, freezeListSchema, type FreezeWindow } from './schedule/freeze.js'
 import { isValidTimeZone } from './schedule/windows.js'
@@ -202,9 +202,10 @@ class Reader {
     const t = this.text(name) || fallback
     const ms = parseDuration(t)
     const what = allowZero
-      ? 'a duration such as 90s, 15m, 1h or 1h30m, or 0'
-      : 'a positive duration such as 90s, 15m, 1h or 1h30m'
-    if (ms === undefined || (!allowZero && ms <= 0)) return this.bad(name, what, t) ?? 0
+      ? 'a duration such as 90s, 15m, 1h or 1h30m (at most 24d), or 0'
+      : 'a positive duration such as 90s, 15m, 1h or 1h30m (at most 24d)'
+    if (ms === undefined || (!allowZero && ms <= 0) || ms > MAX_DURATION_MS)
+      return this.bad(name, what, t) ?? 0
     return ms
   }
 
@@ -239,7 +240,12 @@ class Reader {
     if (/^\s*(\[|- )/.test(t)) {
       try {
         const parsed = yaml.load(t)
-        if (Array.isArray(parsed)) return parsed.map((x) => String(x).trim()).filter(Boolean)
+        if (Array.isArray(parsed)) {
+          // a mapping or a nested list is no name: String() would make it "[object Object]"
+          if (parsed.some((x) => x !== null && typeof x === 'object'))
+            return this.bad(name, 'a list of names, one text per entry') ?? []
+          return parsed.map((x) => String(x ?? '').trim()).filter(Boolean)
+        }
       } catch {
         this.bad(name, 'a YAML list or comma separated values')
         return []
@@ -263,6 +269,22 @@ class Reader {
     const issue = result.error.issues[0]
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : ''
     return this.bad(name, `${what}${where}: ${issue?.message ?? 'invalid'}`)
+  }
+
+  /** A bash script: any text but NUL, which bash cannot be given (never echoed: it may hold secrets). */
+  script(name: InputName): string | undefined {
+    const t = this.optional(name)
+    if (t?.includes('\u0000')) return this.bad(name, 'a bash script without NUL characters')
+    return t
+  }
+
+  /** A token sent in an HTTP header: never echoed, and refused when a header cannot carry it. */
+  token(name: InputName): string | undefined {
+    const t = this.optional(name)
+    // fetch would refuse the header and put the value in its error, and so in the record
+    if (t !== undefined && !/^[\x21-\x7e]+$/.test(t))
+      return this.bad(name, 'a token of visible ASCII characters, without spaces or line breaks')
+    return t
   }
 
   timeZone(name: InputName): string {
@@ -335,12 +357,12 @@ export function parseSettings(raw: Raw): Settings {
   const r = new Reader(raw)
   const dryRun = r.bool('dry-run', false)
   const commands: Commands = {
-    deploy: r.optional('deploy-command'),
-    rollback: r.optional('rollback-command'),
-    backup: r.optional('backup-command'),
-    migrateCheck: r.optional('migrate-check-command'),
-    migrate: r.optional('migrate-command'),
-    migrateRollback: r.optional('migrate-rollback-command')
+    deploy: r.script('deploy-command'),
+    rollback: r.script('rollback-command'),
+    backup: r.script('backup-command'),
+    migrateCheck: r.script('migrate-check-command'),
+    migrate: r.script('migrate-command'),
+    migrateRollback: r.script('migrate-rollback-command')
   }
   if (!dryRun && !commands.deploy)
     r.bad('deploy-command', 'a command (required unless dry-run is true)')
@@ -359,9 +381,9 @@ export function parseSettings(raw: Raw): Settings {
   const webhookSecret = r.optional('webhook-secret')
   if (webhookSecret && !webhookUrl) r.bad('webhook-url', 'a URL, since webhook-secret is set')
   const grafanaUrl = r.url('grafana-url')
-  const grafanaToken = r.optional('grafana-token')
+  const grafanaToken = r.token('grafana-token')
   if (grafanaUrl && !grafanaToken) r.bad('grafana-token', 'a token, since grafana-url is set')
-  const datadogKey = r.optional('datadog-api-key')
+  const datadogKey = r.token('datadog-api-key')
   const datadogSite = r.text('datadog-site') || 'datadoghq.com'
   if (!/^[a-z0-9.-]+(:\d+)?$/i.test(datadogSite))
     r.bad('datadog-site', 'a host name such as datadoghq.eu', datadogSite)
@@ -374,7 +396,7 @@ export function parseSettings(raw: Raw): Settings {
     reason,
     dryRun,
     language: r.oneOf('language', ['en', 'fr'] as const, 'en'),
-    githubToken: r.text('github-token'),
+    githubToken: r.token('github-token') ?? '',
     commands,
     rollbackPlan: r.optional('rollback-plan'),
     migrations: listOf(r.text('migrations')),

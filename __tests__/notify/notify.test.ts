@@ -145,7 +145,7 @@ describe('notifyAll', () => {
       .digest('hex')}`
     expect(request?.headers['x-red-button-signature-256']).toBe(expected)
     expect(request?.headers['x-red-button-event']).toBe('after')
-    expect(request?.json).toEqual({ event: 'after', record })
+    expect(request?.json).toEqual({ event: 'after', deployment: record })
   })
 
   it('webhook: no signature without a secret', async () => {

@@ -1,4 +1,4 @@
-import type { Deployment, GitHubApi } from '../github/api.js'
+import type { Deployment, DeploymentStatus, GitHubApi } from '../github/api.js'
 
 /**
  * Deployment history, read once per run: the `staging` and `lock` items and the
@@ -23,6 +23,11 @@ export interface DeploymentView {
   byRedButton: boolean
   /** the run behind the latest status, when it gave one */
   logUrl?: string
+  /**
+   * made by this very workflow run: GitHub creates one for a job that names an
+   * `environment:`, and it is `in_progress` while we run; it never holds the lock against us
+   */
+  ownRun?: boolean
 }
 
 export interface DeploymentFacts {
@@ -61,7 +66,22 @@ export function viewOf(d: Deployment): DeploymentView {
   }
 }
 
+/** Fills in what the latest status says about a deployment. */
+export function applyStatus(
+  v: DeploymentView,
+  latest: DeploymentStatus | undefined,
+  ownRunId?: number
+): void {
+  v.state = latest?.state
+  v.logUrl = latest?.log_url ?? undefined
+  v.read = true
+  if (ownRunId !== undefined && v.logUrl) {
+    v.ownRun = new RegExp(`/actions/runs/${ownRunId}(/|$|\\?)`).test(v.logUrl)
+  }
+}
+
 export function isActive(v: DeploymentView): boolean {
+  if (v.ownRun) return false
   if (v.state === 'in_progress' || v.state === 'queued' || v.state === 'pending') return true
   // Our own deployments are created a moment before their first status: count them too.
   return v.read && v.state === undefined && v.byRedButton
@@ -72,6 +92,8 @@ export interface CollectDeploymentOptions {
   sha: string
   stagingEnvironment?: string
   now: Date
+  /** this workflow run, whose own deployments never count as another one in progress */
+  ownRunId?: number
   /** bound on the status look-ups, whatever the history */
   maxStatusReads?: number
 }
@@ -95,7 +117,7 @@ export async function collectDeploymentFacts(
     const target = targetList
       .map(viewOf)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
-    await readStatuses(api, target, o.now, o.maxStatusReads ?? 20)
+    await readStatuses(api, target, o.now, o.maxStatusReads ?? 20, o.ownRunId)
     let stagingOfCommit: DeploymentView | null | undefined
     if (stagingList) {
       const newest = stagingList
@@ -103,8 +125,7 @@ export async function collectDeploymentFacts(
         .map(viewOf)
         .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)[0]
       if (newest) {
-        newest.state = (await api.latestStatus(newest.id))?.state
-        newest.read = true
+        applyStatus(newest, await api.latestStatus(newest.id))
       }
       stagingOfCommit = newest ?? null
     }
@@ -119,7 +140,8 @@ export async function readStatuses(
   api: GitHubApi,
   target: DeploymentView[],
   now: Date,
-  maxReads: number
+  maxReads: number,
+  ownRunId?: number
 ): Promise<void> {
   let reads = 0
   let previousFound = target.some((v) => v.read && v.state === 'success')
@@ -128,10 +150,7 @@ export async function readStatuses(
     if (!young && previousFound) break
     if (reads >= maxReads) break
     if (!v.read) {
-      const latest = await api.latestStatus(v.id)
-      v.state = latest?.state
-      v.logUrl = latest?.log_url ?? undefined
-      v.read = true
+      applyStatus(v, await api.latestStatus(v.id), ownRunId)
       reads++
     }
     if (v.state === 'success') previousFound = true

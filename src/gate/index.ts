@@ -76,9 +76,7 @@ export async function gatherFacts(
     reason: settings.reason,
     actor: ctx.actor
   }
-  const roleNeeded =
-    wantsOverride(window) && evaluateWindow(window, settings.language).active !== undefined
-  const [ci, deployments, migrationCheck, monitoring, role] = await Promise.all([
+  const [ci, deployments, migrationCheck, monitoring] = await Promise.all([
     collectCiFacts(deps.api, {
       sha: ctx.sha,
       required: settings.requiredChecks,
@@ -92,14 +90,20 @@ export async function gatherFacts(
       environment: settings.environment,
       sha: ctx.sha,
       stagingEnvironment: isProduction ? settings.stagingEnvironment : undefined,
-      now
+      now,
+      ownRunId: ctx.runId
     }),
     settings.commands.migrate && settings.commands.migrateCheck
       ? deps.checkMigrations()
       : undefined,
-    Promise.all(settings.monitoringUrls.map((u) => deps.probeUrl(u))),
-    roleNeeded ? readRole(deps.api, ctx.actor) : undefined
+    Promise.all(settings.monitoringUrls.map((u) => deps.probeUrl(u)))
   ])
+  // Waiting for checks takes time: the time rules are judged once the facts are all in, and
+  // the actor's role is read only when a P1 override is really needed then.
+  window.now = deps.clock.now()
+  const roleNeeded =
+    wantsOverride(window) && evaluateWindow(window, settings.language).active !== undefined
+  const role = roleNeeded ? await readRole(deps.api, ctx.actor) : undefined
   return {
     now,
     isProduction,

@@ -44,10 +44,11 @@ export function evaluateWindow(f: WindowFacts, language: Language): WindowVerdic
   const p = phrases(language)
   const active = activeWindow(f.windows, f.now, f.timeZone)
   const labelled = active ?? (f.windows.length === 1 ? f.windows[0] : undefined)
+  const onlyDefault = f.windows.every((w) => w === DEFAULT_FREEZE[0])
   const label =
-    labelled === undefined || labelled === DEFAULT_FREEZE[0]
+    labelled === DEFAULT_FREEZE[0] || (labelled === undefined && onlyDefault)
       ? ITEM_LABELS[language].window
-      : windowLabel(language, nameOf(labelled))
+      : windowLabel(language, labelled && nameOf(labelled))
   const item = itemMaker('window', language, label)
   if (f.windows.length === 0)
     return { item: item('na', p.noWindow), nextWindow: f.now, overridden: false }

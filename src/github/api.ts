@@ -135,7 +135,8 @@ export class GitHubApi {
     production_environment: boolean
   }): Promise<Deployment> {
     const res = await this.client.request<Deployment>('POST', `${this.base}/deployments`, {
-      body: { ...body, auto_merge: false, required_contexts: [], transient_environment: false }
+      body: { ...body, auto_merge: false, required_contexts: [], transient_environment: false },
+      once: true
     })
     return res.data
   }

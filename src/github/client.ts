@@ -1,14 +1,15 @@
 import type { Clock } from '../clock.js'
+import { httpFetch, type HttpResponse } from '../http.js'
 
 /**
- * A small REST client over Node's fetch. Octokit (with undici) would add ~500 KB to the
+ * A small REST client over node:http (see http.ts). Octokit (with undici) would add ~500 KB to the
  * bundle and tens of milliseconds to every start; the dozen endpoints we call need only
  * JSON, pagination and careful retries.
  */
 export interface RestResponse<T> {
   status: number
   data: T
-  headers: Headers
+  headers: HttpResponse['headers']
 }
 
 export class GitHubError extends Error {
@@ -49,19 +50,24 @@ export class RestClient {
     this.maxWaitMs = opts.maxWaitMs ?? 60_000
   }
 
+  /**
+   * `once`: the request must not be repeated after a 5xx or a network error, which may
+   * have been processed (creating a deployment twice would leave a phantom lock).
+   * Rate-limit refusals are still retried: GitHub did nothing with those.
+   */
   async request<T>(
     method: string,
     path: string,
-    options: { query?: Query; body?: unknown } = {}
+    options: { query?: Query; body?: unknown; once?: boolean } = {}
   ): Promise<RestResponse<T>> {
     const url = this.url(path, options.query)
     const route = `${method} ${path.replace(/\?.*$/, '')}`
     let lastError = ''
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      let response: Response
+      let response: HttpResponse
       try {
         this.requestCount++
-        response = await fetch(url, {
+        response = await httpFetch(url, {
           method,
           headers: {
             accept: 'application/vnd.github+json',
@@ -75,6 +81,7 @@ export class RestClient {
         })
       } catch (e) {
         lastError = `network error: ${(e as Error).message}`
+        if (options.once) throw new GitHubError(0, route, `${route} failed: ${lastError}`)
         if (attempt < this.attempts) await this.opts.clock.sleep(this.backoff(attempt))
         continue
       }
@@ -89,7 +96,8 @@ export class RestClient {
       const message = errorMessage(text) || response.statusText
       lastError = `HTTP ${response.status}: ${message}`
       const wait = this.retryWait(response, message, attempt)
-      if (wait === undefined || attempt === this.attempts) {
+      const unsafe = options.once === true && response.status >= 500
+      if (wait === undefined || unsafe || attempt === this.attempts) {
         throw new GitHubError(response.status, route, `${route} failed: ${lastError}`)
       }
       await this.opts.clock.sleep(wait)
@@ -127,7 +135,7 @@ export class RestClient {
   }
 
   /** How long to wait before retrying, or undefined when the failure is final. */
-  private retryWait(res: Response, message: string, attempt: number): number | undefined {
+  private retryWait(res: HttpResponse, message: string, attempt: number): number | undefined {
     const retryAfter = Number(res.headers.get('retry-after'))
     const fromHeader = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined
     const rateLimited =

@@ -6,6 +6,7 @@
 import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import { formatDuration } from '../duration.js'
+import { httpFetch } from '../http.js'
 
 export interface PostOptions {
   clock: Clock
@@ -133,7 +134,7 @@ async function attemptOnce(
   const onAbort = (): void => controller.abort()
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    const res = await fetch(url, {
+    const res = await httpFetch(url, {
       method: 'POST',
       headers,
       body,
@@ -142,14 +143,11 @@ async function attemptOnce(
     })
     const status = res.status
     if (status >= 200 && status < 300) {
-      await res.body?.cancel().catch(() => undefined)
       return { ok: true, retry: false, status }
     }
     let text = ''
     if (status >= 400 && status < 500 && status !== 429) {
       text = await res.text().catch(() => '')
-    } else {
-      await res.body?.cancel().catch(() => undefined)
     }
     const detail = text ? snippet(scrub(text), 100) : ''
     const error = `HTTP ${status}${detail ? ` (${detail})` : ''}`

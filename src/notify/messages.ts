@@ -179,7 +179,7 @@ function failedItems(record: DeploymentRecord): ChecklistItem[] {
 
 /** What the message is about: "before" stands alone, otherwise the record's status decides. */
 function statusFor(event: NotifyEvent, record: DeploymentRecord): RunStatus | 'before' {
-  return event === 'before' ? 'before' : record.status
+  return event === 'before' || record.status === 'in-progress' ? 'before' : record.status
 }
 
 /** The one-line headline; also what the record's notify.before/after quote. */

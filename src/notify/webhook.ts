@@ -1,14 +1,16 @@
 /** Generic webhook: the record as JSON, signed with HMAC-SHA256 when a secret is given. */
 import { createHmac } from 'node:crypto'
+import { toRecord } from '../report/record.js'
 import type { DeploymentRecord } from '../report/types.js'
 import type { NotifyEvent } from './messages.js'
 
 export const SIGNATURE_HEADER = 'X-Red-Button-Signature-256'
 export const EVENT_HEADER = 'X-Red-Button-Event'
 
+/** The record of DESIGN.md section 8 (`deployment: ...`) with the event that sent it. */
 export interface WebhookBody {
   event: NotifyEvent
-  record: DeploymentRecord
+  deployment: DeploymentRecord
 }
 
 export interface WebhookRequest {
@@ -28,7 +30,7 @@ export function webhookRequest(
   record: DeploymentRecord,
   secret?: string
 ): WebhookRequest {
-  const payload: WebhookBody = { event, record }
+  const payload: WebhookBody = { event, ...toRecord(record) }
   const body = JSON.stringify(payload)
   const headers: { [name: string]: string } = {
     'content-type': 'application/json; charset=utf-8',

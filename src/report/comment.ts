@@ -39,7 +39,7 @@ export function renderComment(d: DeploymentRecord, language: Language): string {
   const lines = [commentMarker(d.environment), `### 🔴 Red Button — ${headlineOf(d, language)}`, '']
   if (d.dry_run) lines.push(`_${w.plan}_`, '')
   lines.push(`**${w.decision}:** \`${d.decision}\``)
-  if (d.next_window && d.status !== 'deployed')
+  if (d.next_window && (d.status === 'postponed' || d.dry_run))
     lines.push(`**${w.next}:** ${escapeMarkdown(d.next_window)}`)
   if (d.run_url) lines.push(`[${d.run_url.replace(/^https?:\/\//, '')}](${d.run_url})`)
   lines.push('', checklistTable(d, language), '')

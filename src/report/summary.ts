@@ -26,7 +26,8 @@ const HEADINGS = {
     detail: 'Detail',
     steps: 'Steps',
     record: 'Record',
-    next: 'Next window'
+    next: 'Next window',
+    reason: 'Reason'
   },
   fr: {
     checklist: 'Checklist',
@@ -35,7 +36,8 @@ const HEADINGS = {
     detail: 'Détail',
     steps: 'Étapes',
     record: 'Enregistrement',
-    next: 'Prochaine fenêtre'
+    next: 'Prochaine fenêtre',
+    reason: 'Raison'
   }
 }
 
@@ -86,9 +88,9 @@ export function headlineOf(d: DeploymentRecord, language: Language): string {
 export function renderSummary(d: DeploymentRecord, language: Language): string {
   const h = HEADINGS[language]
   const parts = [`## 🔴 Red Button — ${headlineOf(d, language)}`, '']
-  if (d.next_window && d.status !== 'deployed')
+  if (d.next_window && (d.status === 'postponed' || d.dry_run))
     parts.push(`**${h.next}:** ${escapeMarkdown(d.next_window)}`, '')
-  if (d.reason) parts.push(`**P1:** ${escapeMarkdown(d.reason)}`, '')
+  if (d.reason) parts.push(`**${h.reason}:** ${escapeMarkdown(d.reason)}`, '')
   parts.push(`### ${h.checklist}`, '', checklistTable(d, language), '')
   if (d.steps.length > 0)
     parts.push(`### ${h.steps}`, '', stepsChart(d.steps), '', stepsTable(d.steps), '')

@@ -44,7 +44,8 @@ export interface DeploymentRecord {
   rollback_plan: string
   notify: { before: string; after: string }
   smoke_tests: string[]
-  status: RunStatus
+  /** `in-progress` only while the process runs (what the "before" messages carry) */
+  status: RunStatus | 'in-progress'
   decision: Decision
   urgency: string
   reason?: string

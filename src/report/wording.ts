@@ -27,14 +27,15 @@ export const ITEM_LABELS: Record<Language, Record<ItemId, string>> = {
 
 /** The window item names a custom freeze window instead of the Friday default. */
 export function windowLabel(language: Language, windowName: string | undefined): string {
-  if (!windowName) return ITEM_LABELS[language].window
+  if (!windowName) return language === 'fr' ? 'Hors périodes de gel' : 'Outside freeze windows'
   return language === 'fr'
     ? `Hors période de gel : ${windowName}`
     : `Outside freeze window: ${windowName}`
 }
 
-export const STATUS_LABELS: Record<Language, Record<RunStatus, string>> = {
+export const STATUS_LABELS: Record<Language, Record<RunStatus | 'in-progress', string>> = {
   en: {
+    'in-progress': 'in progress',
     deployed: 'deployed',
     planned: 'planned (dry run)',
     aborted: 'aborted',
@@ -44,6 +45,7 @@ export const STATUS_LABELS: Record<Language, Record<RunStatus, string>> = {
     cancelled: 'cancelled'
   },
   fr: {
+    'in-progress': 'en cours',
     deployed: 'déployé',
     planned: 'planifié (simulation)',
     aborted: 'annulé',

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { parseDuration } from '../duration.js'
+import { MAX_DURATION_MS, parseDuration } from '../duration.js'
 
 /** Default time limit of one HTTP or Prometheus probe. */
 export const DEFAULT_CHECK_TIMEOUT_MS = 10_000
@@ -66,7 +66,7 @@ const timeout = z
   .string({ error: 'timeout must be a duration such as "5s"' })
   .transform((text, ctx) => {
     const ms = parseDuration(text)
-    if (ms === undefined || ms <= 0) {
+    if (ms === undefined || ms <= 0 || ms > MAX_DURATION_MS) {
       ctx.addIssue({ code: 'custom', message: 'timeout must be a duration such as "5s"' })
       return z.NEVER
     }
@@ -121,7 +121,11 @@ const httpEntry = z
 
 const commandShape = {
   name,
-  run: z.string({ error: 'run must be a text' }).trim().min(1, { error: 'run must not be empty' }),
+  run: z
+    .string({ error: 'run must be a text' })
+    .trim()
+    .min(1, { error: 'run must not be empty' })
+    .refine((t) => !t.includes('\u0000'), { error: 'run must not contain NUL characters' }),
   timeout: timeout.optional()
 }
 const commandEntry = z

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import type { Readable } from 'node:stream'
 import type { Log } from '../core.js'
@@ -93,12 +93,31 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
 
   log.startGroup(opts.label)
   try {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', opts.command], {
-      cwd: opts.cwd,
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
+    let child: ChildProcess
+    try {
+      child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', opts.command], {
+        cwd: opts.cwd,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+    } catch (e) {
+      // spawn throws (rather than emitting `error`) on arguments it refuses, e.g. a NUL byte;
+      // its message quotes the script, which may hold secrets: give only the code
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).name
+      const reason = `could not start bash (${code})`
+      log.info(`✗ ${reason}`)
+      return {
+        ok: false,
+        exitCode: null,
+        signal: null,
+        timedOut: false,
+        aborted: false,
+        durationMs: Math.round(performance.now() - started),
+        tail: [],
+        reason
+      }
+    }
 
     let spawnError: Error | undefined
     let exitCode: number | null = null

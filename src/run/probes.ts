@@ -2,6 +2,7 @@ import type { Log } from '../core.js'
 import { formatDuration } from '../duration.js'
 import type { CheckResultRecord } from '../report/types.js'
 import type { Check, CommandCheck, HttpCheck, PrometheusCheck } from './checks.js'
+import { httpFetch } from '../http.js'
 import { runCommand } from './command.js'
 
 export interface ProbeContext {
@@ -84,7 +85,7 @@ async function get(
   const elapsed = (): number => Math.round(performance.now() - started)
   if (signal?.aborted) return { ok: false, detail: 'cancelled', latencyMs: 0 }
 
-  // fetch refuses URLs with credentials: send them as basic auth instead
+  // credentials in the URL go as basic auth, never into logs
   const target = new URL(url)
   const headers: Record<string, string> = { accept, 'user-agent': 'red-button' }
   if (target.username || target.password) {
@@ -102,12 +103,13 @@ async function get(
     controller.abort()
   }, timeoutMs)
   try {
-    const response = await fetch(target, {
+    const response = await httpFetch(target, {
       headers,
       redirect: 'follow',
-      signal: controller.signal
+      signal: controller.signal,
+      maxBytes: MAX_BODY
     })
-    const body = await readBody(response)
+    const body = await response.text()
     return { ok: true, status: response.status, body, latencyMs: elapsed() }
   } catch (err) {
     let detail: string
@@ -119,23 +121,6 @@ async function get(
     clearTimeout(timer)
     dispose()
   }
-}
-
-async function readBody(response: Response): Promise<string> {
-  if (!response.body) return ''
-  const reader = response.body.getReader()
-  const decoder = new TextDecoder()
-  let text = ''
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    text += decoder.decode(value, { stream: true })
-    if (text.length >= MAX_BODY) {
-      await reader.cancel().catch(() => undefined)
-      break
-    }
-  }
-  return text + decoder.decode()
 }
 
 const NETWORK_ERRORS: Record<string, string> = {

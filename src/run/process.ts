@@ -1,11 +1,17 @@
 import type { Clock } from '../clock.js'
 import type { Core } from '../core.js'
 import { formatDuration } from '../duration.js'
-import { isActive, LOCK_MAX_AGE_MS, viewOf, type DeploymentView } from '../gate/deployments.js'
+import {
+  applyStatus,
+  isActive,
+  LOCK_MAX_AGE_MS,
+  viewOf,
+  type DeploymentView
+} from '../gate/deployments.js'
 import { lockHolder } from '../gate/lock.js'
 import type { DeploymentState, GitHubApi } from '../github/api.js'
 import type { RunState } from '../main.js'
-import { commandEnv } from '../main.js'
+import { commandEnv, writeRecordFile } from '../main.js'
 import { phrases } from '../report/wording.js'
 import type { RunStatus, StepName, StepRecord } from '../report/types.js'
 import { formatInZone } from '../schedule/windows.js'
@@ -19,6 +25,8 @@ import { STATE, saveProgress } from './progress.js'
 export interface Announcer {
   before(state: RunState): Promise<void>
   after(state: RunState): Promise<void>
+  /** the run was refused after all (another run holds the lock) */
+  refused(state: RunState): Promise<void>
 }
 
 export interface ProcessDeps {
@@ -76,6 +84,8 @@ export class Process {
     const { settings, ctx } = this.state
     const started = this.now()
     this.started.add(name)
+    // commands may read the record so far (DEPLOY_RECORD_FILE)
+    writeRecordFile(this.state, this.deps.core)
     saveProgress(this.deps.core, { [STATE.started]: [...this.started].join(',') })
     const result = await runCommand({
       command,
@@ -185,13 +195,15 @@ export class Process {
       if (v.id >= ourId || now.getTime() - v.createdAt.getTime() >= LOCK_MAX_AGE_MS) continue
       const before = known.get(v.id)
       if (before?.read && before.state !== undefined && !isActive(before)) {
-        v.state = before.state
+        Object.assign(v, {
+          state: before.state,
+          logUrl: before.logUrl,
+          ownRun: before.ownRun,
+          read: true
+        })
       } else {
-        const latest = await api.latestStatus(v.id)
-        v.state = latest?.state
-        v.logUrl = latest?.log_url ?? undefined
+        applyStatus(v, await api.latestStatus(v.id), this.state.ctx.runId)
       }
-      v.read = true
     }
     return lockHolder(views, now, { excludeId: ourId, olderThanId: ourId }).holder
   }
@@ -228,9 +240,12 @@ export class Process {
     }
     if (!opened) {
       saveProgress(core, { [STATE.finished]: 'true' })
+      await this.deps.announcer.refused(this.state)
       return
     }
 
+    this.record.status = 'in-progress'
+    this.checkpoint()
     await this.deps.announcer.before(this.state)
     if (settings.notifyLeadTimeMs > 0 && !this.cancelled) {
       core.info(`Waiting ${Math.round(settings.notifyLeadTimeMs / 1000)} s after the announcement`)
@@ -283,9 +298,8 @@ export class Process {
       if (this.cancelled) return 'cancelled'
       const t0 = this.now()
       this.started.add('smoke')
-      core.startGroup('smoke tests')
+      core.info(`Smoke tests: ${settings.smokeTests.map((c) => c.name).join(', ')}`)
       const smoke = await runSmokeTests(settings.smokeTests, { ...probeCtx, clock })
-      core.endGroup()
       this.record.smoke_results = smoke.results.map(toCheckRecord)
       const failed = smoke.results.find((r) => !r.ok && !r.skipped)
       this.pushStep({
@@ -324,7 +338,7 @@ export class Process {
       probeCtx: { ...probeCtx, env: commandEnv(this.state, 'monitor') }
     })
     const last = outcome.lastResults ?? []
-    const failing = last.filter((r) => !r.ok)
+    const failing = last.filter((r) => !r.ok && !r.skipped)
     this.record.monitor = {
       rounds: outcome.rounds,
       failed_rounds: outcome.failedRounds,
@@ -340,7 +354,7 @@ export class Process {
         ? undefined
         : outcome.cancelled
           ? 'cancelled'
-          : failing.map((r) => `${r.name}: ${r.detail}`).join('; ')
+          : (outcome.reason ?? failing.map((r) => `${r.name}: ${r.detail}`).join('; '))
     })
     if (outcome.cancelled) return 'cancelled'
     if (!outcome.ok)
