@@ -152,6 +152,8 @@ export interface GitHubState {
   tokens: string[] | null
   /** source of `created_at` / `updated_at` */
   clock: () => Date
+  /** called once when a deployment is about to be created (to stage a race) */
+  beforeCreateDeployment?: () => void
 }
 
 export interface RecordedRequest {
@@ -648,6 +650,9 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
   }
 
   const createDeployment: Handler = (ctx) => {
+    const hook = state.beforeCreateDeployment
+    state.beforeCreateDeployment = undefined
+    hook?.()
     const body = asObject(ctx.body)
     const ref = optString(body, 'ref')
     if (!ref) throw invalid('"ref" wasn\'t supplied')
