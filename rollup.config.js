@@ -18,7 +18,8 @@ export default {
   // @actions/core imports its OIDC client (and with it undici) at load time; we never ask for
   // an OIDC token, so those modules are dropped unless something really uses them.
   treeshake: {
-    moduleSideEffects: (id) => !/node_modules[\\/](undici|@actions[\\/]http-client|tunnel)[\\/]/.test(id)
+    moduleSideEffects: (id) =>
+      !/node_modules[\\/](undici|@actions[\\/]http-client|tunnel)[\\/]/.test(id)
   },
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return

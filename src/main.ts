@@ -236,57 +236,69 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
     `Red Button: ${version} → ${settings.environment}${settings.dryRun ? ' (dry run)' : ''}`
   )
 
-  const gate = await runGate(settings, ctx, {
-    api,
-    clock,
-    log: core,
-    probeUrl: monitoringProbe(settings, ctx, core),
-    checkMigrations: async () => {
-      const r = await runCommand({
-        command: settings.commands.migrateCheck ?? 'false',
-        cwd: ctx.workspace,
-        env: commandEnv({ ...partial }, 'migrate-check'),
-        timeoutMs: settings.commandTimeoutMs,
-        signal: deps.signal,
-        log: core,
-        label: 'migrate-check'
-      })
-      return { ok: r.ok, durationMs: r.durationMs, reason: r.reason }
-    }
-  })
-  state.gate = gate
-  state.record = baseRecord(state, clock)
-  logChecklist(core, gate)
-
-  if (settings.dryRun) {
-    state.record.status = 'planned'
-  } else if (gate.decision !== 'go') {
-    state.record.status = gate.decision === 'postpone' ? 'postponed' : 'aborted'
-    const { ChatAnnouncer } = await import('./notify/announcer.js')
-    await new ChatAnnouncer({ clock, core }).refused(state)
-  } else {
-    // loaded only when there is something to deploy: dry runs and refusals start faster
-    const [{ Process }, { ChatAnnouncer }] = await Promise.all([
-      import('./run/process.js'),
-      import('./notify/announcer.js')
-    ])
-    const announcer = new ChatAnnouncer({ clock, core, signal: deps.signal })
-    await new Process(state, { api, clock, core, signal: deps.signal, announcer }).run()
-  }
-  if (settings.prComment) {
-    const { publishPrComments } = await import('./report/comment.js')
-    const done = await publishPrComments(api, {
-      sha: ctx.sha,
-      pullNumber: ctx.pullNumber,
-      record: state.record,
-      language: settings.language,
-      log: core
+  try {
+    const gate = await runGate(settings, ctx, {
+      api,
+      clock,
+      log: core,
+      signal: deps.signal,
+      probeUrl: monitoringProbe(settings, ctx, core),
+      checkMigrations: async () => {
+        const r = await runCommand({
+          command: settings.commands.migrateCheck ?? 'false',
+          cwd: ctx.workspace,
+          env: commandEnv({ ...partial }, 'migrate-check'),
+          timeoutMs: settings.commandTimeoutMs,
+          signal: deps.signal,
+          log: core,
+          label: 'migrate-check'
+        })
+        return { ok: r.ok, durationMs: r.durationMs, reason: r.reason }
+      }
     })
-    if (done.length > 0)
-      state.record.notifications = [
-        ...(state.record.notifications ?? []),
-        `pr-comment: ${done.join(', ')}`
-      ]
+    state.gate = gate
+    state.record = baseRecord(state, clock)
+    logChecklist(core, gate)
+
+    if (deps.signal?.aborted) {
+      // cancelled while the gate waited: nothing has changed yet
+      state.record.status = 'cancelled'
+      state.record.error = 'cancelled by the runner before anything ran'
+    } else if (settings.dryRun) {
+      state.record.status = 'planned'
+    } else if (gate.decision !== 'go') {
+      state.record.status = gate.decision === 'postpone' ? 'postponed' : 'aborted'
+      const { ChatAnnouncer } = await import('./notify/announcer.js')
+      await new ChatAnnouncer({ clock, core }).refused(state)
+    } else {
+      // loaded only when there is something to deploy: dry runs and refusals start faster
+      const [{ Process }, { ChatAnnouncer }] = await Promise.all([
+        import('./run/process.js'),
+        import('./notify/announcer.js')
+      ])
+      const announcer = new ChatAnnouncer({ clock, core, signal: deps.signal })
+      await new Process(state, { api, clock, core, signal: deps.signal, announcer }).run()
+    }
+    if (settings.prComment) {
+      const { publishPrComments } = await import('./report/comment.js')
+      const done = await publishPrComments(api, {
+        sha: ctx.sha,
+        pullNumber: ctx.pullNumber,
+        record: state.record,
+        language: settings.language,
+        log: core
+      })
+      if (done.length > 0)
+        state.record.notifications = [
+          ...(state.record.notifications ?? []),
+          `pr-comment: ${done.join(', ')}`
+        ]
+    }
+  } catch (e) {
+    // A bug of ours: still leave outputs, a record and, if one was created, a final status
+    // (the process itself never throws once a deployment exists).
+    state.record.status = state.record.deployment_id !== undefined ? 'rollback-failed' : 'aborted'
+    state.record.error = `unexpected error: ${(e as Error).message}`
   }
   await finish(state, deps)
   return state.record.status as RunStatus

@@ -89,6 +89,7 @@ export interface CollectCiOptions {
   pollMs?: number
   clock: Clock
   log: Log
+  signal?: AbortSignal
 }
 
 /** Reads check runs and statuses, polling while some are pending, up to `timeoutMs`. */
@@ -111,10 +112,11 @@ export async function collectCiFacts(api: GitHubApi, o: CollectCiOptions): Promi
       const statuses = combined.total_count === 0 ? [] : combined.statuses
       const selected = selectChecks(runs, statuses, ownSuiteId, o.required)
       const waitedMs = o.clock.now().getTime() - start
-      if (settled(selected) || waitedMs >= o.timeoutMs) return { ...selected, waitedMs }
+      if (settled(selected) || waitedMs >= o.timeoutMs || o.signal?.aborted)
+        return { ...selected, waitedMs }
       const pending = selected.observed.filter((c) => c.state === 'pending').map((c) => c.name)
       o.log.info(`Waiting for checks: ${[...pending, ...selected.missing].join(', ')}`)
-      await o.clock.sleep(Math.min(o.pollMs ?? 10_000, o.timeoutMs - waitedMs))
+      await o.clock.sleep(Math.min(o.pollMs ?? 10_000, o.timeoutMs - waitedMs), o.signal)
     } catch (e) {
       return {
         observed: [],

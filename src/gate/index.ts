@@ -51,6 +51,8 @@ export interface GateDeps {
   /** GET with the monitoring timeout: does this URL answer 2xx? */
   probeUrl(url: string): Promise<UrlAnswer>
   ciPollMs?: number
+  /** cancels the wait for pending checks */
+  signal?: AbortSignal
 }
 
 export function isProductionTarget(
@@ -83,6 +85,7 @@ export async function gatherFacts(
       runId: ctx.runId,
       timeoutMs: settings.checksTimeoutMs,
       pollMs: deps.ciPollMs,
+      signal: deps.signal,
       clock: deps.clock,
       log: deps.log
     }),
