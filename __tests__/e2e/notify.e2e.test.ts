@@ -150,6 +150,31 @@ describe('notifications of a deployment run by dist/', () => {
     expect(slack.requests).toHaveLength(0)
   })
 
+  it('marks the deployment in Grafana from its start to the end of the watch', async () => {
+    const grafana = await startReceiver()
+    try {
+      const r = await main({ 'grafana-url': grafana.url, 'grafana-token': 'glsa_token_secret_77' })
+      expect(r.outputs.status).toBe('deployed')
+      const annotation = grafana.requests.find((q) => q.path === '/api/annotations')
+      expect(annotation?.headers.authorization).toBe('Bearer glsa_token_secret_77')
+      const body = annotation?.json as { time: number; timeEnd: number; tags: string[] }
+      expect(body.tags).toEqual(expect.arrayContaining(['production', 'v1.2.0']))
+      expect(body.time).toBe(Date.parse(TUESDAY))
+      expect(body.timeEnd).toBeGreaterThanOrEqual(body.time)
+      expect(r.stdout.replace(/::add-mask::.*\n/g, '')).not.toContain('glsa_token_secret_77')
+    } finally {
+      await grafana.close()
+    }
+  })
+
+  it('a token that cannot write to the PR gives a warning, not a failure', async () => {
+    api.state.readOnlyComments = true
+    const r = await main({ 'dry-run': 'true' })
+    expect(r.code).toBe(0)
+    expect(r.outputs.status).toBe('planned')
+    expect(r.stdout).toMatch(/::warning::PR comment not written: the token cannot write/)
+  })
+
   it('announces a refused run, naming what failed', async () => {
     api.addCheckRun(DEFAULT_SHA, { name: 'unit', status: 'completed', conclusion: 'failure' })
     const r = await main()
