@@ -128,7 +128,16 @@ export async function httpFetch(input: string | URL, o: HttpOptions = {}): Promi
       (method === 'GET' || method === 'HEAD') &&
       hop < MAX_REDIRECTS
     ) {
-      url = new URL(location, url)
+      const next = new URL(location, url)
+      // like fetch: credentials are not handed on to another origin
+      if (next.origin !== url.origin && o.headers)
+        o = {
+          ...o,
+          headers: Object.fromEntries(
+            Object.entries(o.headers).filter(([h]) => h.toLowerCase() !== 'authorization')
+          )
+        }
+      url = next
       continue
     }
     return {
