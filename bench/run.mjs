@@ -28,12 +28,6 @@ const argv = process.argv.slice(2)
 const RUNS = Math.max(3, Math.min(51, Number(argv[argv.indexOf('--runs') + 1]) || 11))
 const WRITE = !argv.includes('--no-write')
 const REACTION_RUNS = 3
-// diagnostic: the same dry run with global fetch replaced by a node:http one
-const WHAT_IF = !argv.includes('--no-what-if')
-const HTTP_FETCH_SHIM = [
-  '--import',
-  pathToFileURL(join(ROOT, 'bench', 'what-if', 'http-fetch.mjs')).href
-]
 const NOW = '2026-11-24T10:00:00Z' // a Tuesday: outside the default Friday freeze
 const TOKEN = 'ghs_bench-token-0123456789'
 const STEP_TIMEOUT_MS = 60_000
@@ -226,7 +220,7 @@ function spawnTimed(args, { cwd = scratch, env = process.env, measureRss = false
 }
 
 async function runStep(entry, job, env, opts = {}) {
-  const args = [...(opts.nodeArgs ?? []), join(actionDir, 'dist', entry)]
+  const args = [join(actionDir, 'dist', entry)]
   const r = await spawnTimed(args, { cwd: job.workspace, env, ...opts })
   r.outputs = parseCommandFile(readFileSync(job.outputFile, 'utf8'))
   r.state = parseCommandFile(readFileSync(job.stateFile, 'utf8'))
@@ -297,14 +291,11 @@ let failed = false
 
 try {
   // ------------------------------------------------------------ 1. start-up
-  log(
-    `start-up: ${RUNS} dry runs and ${RUNS} bare \`node -e 0\`${WHAT_IF ? ` (and ${RUNS} what-if dry runs)` : ''}, interleaved ...`
-  )
+  log(`start-up: ${RUNS} dry runs and ${RUNS} bare \`node -e 0\`, interleaved ...`)
   const api = await startApi()
   closers.push(() => api.close())
   const bare = []
   const dry = []
-  const whatIf = []
   let dryRequests
   for (let i = -1; i < RUNS; i++) {
     // i = -1 is a warm-up of both (file cache, loopback sockets), not counted
@@ -321,15 +312,6 @@ try {
     if (i >= 0) {
       bare.push(b.ms)
       dry.push(r.ms)
-    }
-    if (WHAT_IF) {
-      const wJob = newJob()
-      const w = await runStep('index.js', wJob, runnerEnv(wJob, api.url, dryRunInputs()), {
-        nodeArgs: HTTP_FETCH_SHIM
-      })
-      if (w.code !== 0 || w.outputs.status !== 'planned')
-        throw new Error(describeFailure('what-if dry run', w))
-      if (i >= 0) whatIf.push(w.ms)
     }
   }
   const dryPaths = api.requests.slice(-dryRequests).map((q) => `${q.method} ${q.path}`)
@@ -350,18 +332,6 @@ try {
     })
     if (r.code !== 0) throw new Error(describeFailure('dry run (memory)', r))
     results.memory = { dryRunMB: r.rssKB / 1024 }
-    if (WHAT_IF) {
-      const wJob = newJob()
-      const w = await runStep('index.js', wJob, runnerEnv(wJob, api.url, dryRunInputs()), {
-        measureRss: true,
-        nodeArgs: HTTP_FETCH_SHIM
-      })
-      results.whatIf = {
-        dryRunMs: median(whatIf),
-        ratio: median(whatIf) / median(bare),
-        dryRunMB: w.rssKB / 1024
-      }
-    }
   }
 
   // ------------------------------------------------------------ 2. requests
@@ -543,10 +513,6 @@ console.log(machineLine)
 console.log(`Dry-run requests:    ${requests.dryRunPaths.join(', ')}`)
 console.log(`Deployment requests: ${requests.deploymentPaths.join(', ')}`)
 
-const whatIfLine = results.whatIf
-  ? `Diagnostic: the same dry run with the global \`fetch\` (undici) replaced by a node:http one (bench/what-if/http-fetch.mjs): ${results.whatIf.ratio.toFixed(2)}× (${results.whatIf.dryRunMs.toFixed(0)} ms), max RSS ${results.whatIf.dryRunMB.toFixed(1)} MB.`
-  : ''
-if (whatIfLine) console.log(whatIfLine)
 const md = `${mdTable(header, rows)}\n\n${machineLine}`
 if (WRITE) {
   writeFileSync(
@@ -556,8 +522,7 @@ if (WRITE) {
       `- Dry-run requests (${requests.dryRun}): ${requests.dryRunPaths.map((p) => `\`${p}\``).join(', ')}\n` +
       `- Deployment requests (${requests.deployment} in main, ${requests.deploymentPostStep} in post): ${requests.deploymentPaths.map((p) => `\`${p}\``).join(', ')}\n` +
       `- Start-up minima: dry run ${startup.dryRunMinMs.toFixed(0)} ms, bare node ${startup.nodeMinMs.toFixed(0)} ms\n` +
-      `- Reaction samples: ${reaction.samplesMs.join(', ')} ms (service broken → first 503 answer: ${reaction.brokenToFirstFailMs.join(', ')} ms, the wait for the next round)\n` +
-      (whatIfLine ? `- ${whatIfLine}\n` : '')
+      `- Reaction samples: ${reaction.samplesMs.join(', ')} ms (service broken → first 503 answer: ${reaction.brokenToFirstFailMs.join(', ')} ms, the wait for the next round)\n`
   )
   const readme = join(ROOT, 'README.md')
   if (existsSync(readme)) {
@@ -586,7 +551,6 @@ const json = {
   reaction: { ...reaction, pass: reaction.ms <= TARGETS.reactionMs },
   bundle: { KB: bundle.KB, files: bundle.files, pass: bundle.KB <= TARGETS.bundleKB },
   memory,
-  whatIfHttpFetch: results.whatIf,
   benchSeconds: (performance.now() - t0) / 1000
 }
 console.log()
