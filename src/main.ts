@@ -200,14 +200,17 @@ function logChecklist(core: Core, result: GateResult): void {
 export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | undefined> {
   // Defaults are the real runner's, so that `run()` alone works (e.g. under @github/local-action).
   const env = given.env ?? process.env
+  const fromEnv = clockFromEnv(env)
   const deps: MainDeps = {
     core: given.core ?? actionsCore,
     env,
-    clock: given.clock ?? clockFromEnv(env).clock,
+    clock: given.clock ?? fromEnv.clock,
     writeSummary: given.writeSummary ?? writeJobSummary,
     signal: given.signal
   }
   const { core, clock } = deps
+  if (!given.clock && fromEnv.shifted)
+    core.warning(`RED_BUTTON_NOW: evaluating as if it were ${fromEnv.shifted}`)
   const startedAt = clock.now()
   let settings: Settings
   let ctx: RunContext

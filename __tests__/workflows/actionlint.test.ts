@@ -186,14 +186,6 @@ describe('example workflows', () => {
         })
       }
     })
-
-    it('does not declare a job environment (GitHub would create a deployment that holds the lock)', () => {
-      for (const { job } of redButtonSteps(wf)) {
-        const env = wf.jobs[job]?.environment
-        if (env === undefined) continue
-        expect(env).toMatchObject({ deployment: false })
-      }
-    })
   })
 
   describe('release.yml', () => {

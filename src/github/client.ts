@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js'
-import { httpFetch, type HttpResponse } from '../http.js'
+import { httpFetch, timeoutSignal, type HttpResponse } from '../http.js'
 
 /**
  * A small REST client over node:http (see http.ts). Octokit (with undici) would add ~500 KB to the
@@ -65,6 +65,8 @@ export class RestClient {
     let lastError = ''
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       let response: HttpResponse
+      // not AbortSignal.timeout(): its timer would stay behind for timeoutMs after each request
+      const timeout = timeoutSignal(this.timeoutMs)
       try {
         this.requestCount++
         response = await httpFetch(url, {
@@ -77,8 +79,8 @@ export class RestClient {
             ...(options.body !== undefined ? { 'content-type': 'application/json' } : {})
           },
           body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-          signal: AbortSignal.timeout(this.timeoutMs)
-        })
+          signal: timeout.signal
+        }).finally(() => timeout.dispose())
       } catch (e) {
         lastError = `network error: ${(e as Error).message}`
         if (options.once) throw new GitHubError(0, route, `${route} failed: ${lastError}`)
