@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import yaml from 'js-yaml'
 import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
 import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
@@ -67,8 +70,16 @@ describe('one deployment at a time per environment', () => {
   it('two runs racing through the gate: the later one yields and names the holder', async () => {
     // every API answer takes a moment, so both runs pass the gate before either deploys
     api.state.delayMs = 30
-    const [a, b] = await Promise.all([deploy(8001), deploy(8002)])
-    const results = [a, b]
+    // The deploy command holds until the test lets it go, which it does only once one run
+    // has ended: if neither yielded, both would hang here and the test would time out.
+    const gate = mkdtempSync(join(tmpdir(), 'red-button-race-'))
+    const release = join(gate, 'release')
+    const hold = { 'deploy-command': `until [ -f '${release}' ]; do sleep 0.05; done` }
+    const runs = [deploy(8001, hold), deploy(8002, hold)]
+    await Promise.race(runs)
+    writeFileSync(release, '')
+    const results = await Promise.all(runs)
+    rmSync(gate, { recursive: true, force: true })
     const statuses = results.map((r) => r.outputs.status).sort()
     expect(statuses).toEqual(['aborted', 'deployed'])
     const loser = results.find((r) => r.outputs.status === 'aborted') as StepResult
