@@ -2,7 +2,7 @@
  * Ready-made scenes for tests, the demo and the benchmark: a repository whose commit is
  * green and already validated on staging, plus a receiver for notifications.
  */
-import { DEFAULT_SHA, startGitHubApi } from './github-api.js'
+import { DEFAULT_RUN_CHECK_SUITE_ID, DEFAULT_SHA, startGitHubApi } from './github-api.js'
 import type { GitHubApi, GitHubState } from './github-api.js'
 import { startReceiver } from './webhook-receiver.js'
 import type { Receiver, ReceiverOptions } from './webhook-receiver.js'
@@ -87,4 +87,24 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
       await Promise.all([api.close(), receiver.close()])
     }
   }
+}
+
+/**
+ * The GitHub stand-in as the end-to-end tests start it: green checks on the commit, this
+ * job's own check run still in progress (it must be ignored), and unless told otherwise the
+ * commit already deployed to staging as `version`.
+ */
+export async function startReleasableApi(
+  opts: { sha?: string; version?: string; staging?: boolean } = {}
+): Promise<GitHubApi> {
+  const sha = opts.sha ?? DEFAULT_SHA
+  const api = await startGitHubApi()
+  seedGreenRepo(api, sha)
+  api.addCheckRun(sha, {
+    name: 'deploy',
+    status: 'in_progress',
+    check_suite_id: DEFAULT_RUN_CHECK_SUITE_ID
+  })
+  if (opts.staging !== false) seedStagingSuccess(api, sha, opts.version ?? 'v1.2.0')
+  return api
 }

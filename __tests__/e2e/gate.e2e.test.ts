@@ -2,13 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import yaml from 'js-yaml'
-import {
-  DEFAULT_RUN_CHECK_SUITE_ID,
-  DEFAULT_SHA,
-  startGitHubApi,
-  type GitHubApi
-} from '../../__fixtures__/github-api.js'
-import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
+import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
+import { seedGreenRepo, startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
 import { startReceiver, type Receiver } from '../../__fixtures__/webhook-receiver.js'
 import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
 
@@ -28,15 +23,8 @@ afterAll(async () => {
   await monitoring.close()
 })
 beforeEach(async () => {
-  api = await startGitHubApi()
-  seedGreenRepo(api, DEFAULT_SHA)
-  // this job's own check run is still running: it must not be waited for
-  api.addCheckRun(DEFAULT_SHA, {
-    name: 'deploy',
-    status: 'in_progress',
-    check_suite_id: DEFAULT_RUN_CHECK_SUITE_ID
-  })
-  seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
+  // this job's own check run is still running there: it must not be waited for
+  api = await startReleasableApi()
   job = newJob()
 })
 afterEach(async () => {

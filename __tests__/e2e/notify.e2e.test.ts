@@ -1,14 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  DEFAULT_RUN_CHECK_SUITE_ID,
-  DEFAULT_SHA,
-  startGitHubApi,
-  type GitHubApi
-} from '../../__fixtures__/github-api.js'
+import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
 import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
-import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
+import { startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
 import {
   hasValidSignature,
   startReceiver,
@@ -38,14 +33,7 @@ let hook: Receiver
 let job: RunnerJob
 
 beforeEach(async () => {
-  api = await startGitHubApi()
-  seedGreenRepo(api, DEFAULT_SHA)
-  api.addCheckRun(DEFAULT_SHA, {
-    name: 'deploy',
-    status: 'in_progress',
-    check_suite_id: DEFAULT_RUN_CHECK_SUITE_ID
-  })
-  seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
+  api = await startReleasableApi()
   api.addPull(DEFAULT_SHA, {
     number: 42,
     title: 'Add <script>alert(1)</script> @here | exports',

@@ -9,13 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import yaml from 'js-yaml'
-import {
-  DEFAULT_RUN_CHECK_SUITE_ID,
-  DEFAULT_SHA,
-  startGitHubApi,
-  type GitHubApi
-} from '../../__fixtures__/github-api.js'
-import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
+import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
+import { seedStagingSuccess, startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
 import { startReceiver, type Receiver } from '../../__fixtures__/webhook-receiver.js'
 import {
   baseEnv,
@@ -37,13 +32,7 @@ let markerDir: string
 let markerCount = 0
 
 beforeEach(async () => {
-  api = await startGitHubApi()
-  seedGreenRepo(api, DEFAULT_SHA)
-  api.addCheckRun(DEFAULT_SHA, {
-    name: 'deploy',
-    status: 'in_progress',
-    check_suite_id: DEFAULT_RUN_CHECK_SUITE_ID
-  })
+  api = await startReleasableApi({ staging: false })
   monitoring = await startReceiver()
   slack = await startReceiver()
   job = newJob()
