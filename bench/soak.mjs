@@ -1,0 +1,364 @@
+// `npm run soak`: is the action's memory flat over a long monitoring window? Runs the bundled
+// action (dist/index.js, copied out of the repository as a runner checks it out) for a real
+// deployment against loopback stand-ins (GitHub API, the deployed service and its
+// Prometheus), with a watch window of many rounds at a fast interval, and samples the action
+// process's resident memory (VmRSS in /proc/<pid>/status) and open file descriptors every
+// second. The target is 10 minutes at a 1 s interval (600 rounds); the default compresses it
+// to 600 rounds at 100 ms, about a minute in all.
+//
+// Each sample is taken right after a full garbage collection: the action runs with
+// --expose-gc and a three-line probe (--import) that calls gc() every second and reports the
+// heap still in use. Without it, V8 lets garbage and its young generation grow for as long as
+// nothing presses it to collect, and at 10 rounds a second that alone adds 10-15 MB of RSS
+// in a minute while the heap that survives a full GC stays flat: RSS then measures V8's
+// laziness, not what the action holds on to. --no-gc runs the action untouched (the RSS of
+// a real run, for comparison).
+//
+// Prints one verdict line:
+//   soak: N rounds, RSS first X MB, last Y MB, peak Z MB, growth G MB — FLAT|GROWING
+// where growth is the mean RSS of the last third of the window minus that of the first
+// third, and FLAT means growth below 10 MB. Exits 1 when GROWING or when the deployment
+// did not succeed with every round run.
+//
+// Options: --rounds N (default 600), --interval D (100ms, 1s, or a number of ms; default
+// 100ms), --limit-mb M (growth still called flat, default 10), --no-gc (see above),
+// --node-arg X (repeatable: a node flag for the action, e.g. --max-semi-space-size=1).
+import { spawn } from 'node:child_process'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { compileFixtures } from './compile-fixtures.mjs'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const argv = process.argv.slice(2)
+const flag = (name) => {
+  const i = argv.indexOf(name)
+  return i >= 0 ? argv[i + 1] : undefined
+}
+function parseInterval(text) {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(String(text).trim())
+  if (!m) return undefined
+  return Math.round(Number(m[1]) * (m[2] === 's' ? 1000 : 1))
+}
+const ROUNDS = Math.floor(Number(flag('--rounds') ?? 600))
+const INTERVAL_MS = parseInterval(flag('--interval') ?? '100ms')
+const LIMIT_MB = Number(flag('--limit-mb') ?? 10)
+const GC = !argv.includes('--no-gc')
+/** node flags for the action, for diagnosis (repeatable): --node-arg --max-semi-space-size=1 */
+const NODE_ARGS = argv.flatMap((a, i) => (argv[i - 1] === '--node-arg' ? [a] : []))
+if (!(ROUNDS >= 3 && ROUNDS <= 100_000) || !(INTERVAL_MS >= 10) || !(LIMIT_MB > 0)) {
+  console.error(
+    'usage: node bench/soak.mjs [--rounds N>=3] [--interval 100ms|1s|N>=10] [--limit-mb M] [--no-gc] [--node-arg X]...'
+  )
+  process.exit(2)
+}
+const WINDOW_MS = ROUNDS * INTERVAL_MS
+/** the run is killed if it has not ended by then (the window plus start, smoke and end) */
+const HARD_LIMIT_MS = WINDOW_MS * 1.5 + 120_000
+const SAMPLE_MS = 1000
+const NOW = '2026-11-24T10:00:00Z' // a Tuesday: outside the default Friday freeze
+const TOKEN = 'ghs_soak-token-0123456789'
+
+const t0 = performance.now()
+const log = (msg) =>
+  process.stderr.write(`[soak ${((performance.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`)
+const mb = (kB) => kB / 1024
+const fmt = (x) => x.toFixed(1)
+const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length
+
+// ---------------------------------------------------------------- stand-ins
+
+log('compiling __fixtures__ ...')
+const fixturesDir = await compileFixtures()
+const fx = async (name) => import(pathToFileURL(join(fixturesDir, name)).href)
+const { startGitHubApi, DEFAULT_SHA } = await fx('github-api.js')
+const { startSampleService } = await fx('sample-service.js')
+const { seedGreenRepo, seedStagingSuccess } = await fx('start-stand-ins.js')
+
+// ---------------------------------------------------------------- the action, as checked out
+
+// dist/ may be being rebuilt by someone else (`rm -rf dist && rollup`): copy it once whole,
+// i.e. index.js exists and every relative import of every copied file resolves
+const scratch = mkdtempSync(join(tmpdir(), 'red-button-soak-'))
+const actionDir = join(scratch, 'action')
+function copyIsWhole() {
+  const files = []
+  const walk = (d) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f)
+      if (statSync(p).isDirectory()) walk(p)
+      else if (f.endsWith('.js')) files.push(p)
+    }
+  }
+  walk(join(actionDir, 'dist'))
+  if (!files.some((f) => f.endsWith('/dist/index.js'))) return false
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8')
+    if (!text.trim()) return false
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g))
+      if (!existsSync(resolve(dirname(f), m[1]))) return false
+  }
+  return true
+}
+for (let attempt = 1; ; attempt++) {
+  rmSync(actionDir, { recursive: true, force: true })
+  try {
+    cpSync(join(ROOT, 'dist'), join(actionDir, 'dist'), { recursive: true })
+    if (copyIsWhole()) break
+  } catch {
+    // dist/ vanished while being copied
+  }
+  if (attempt === 60) {
+    console.error('dist/ is missing or incomplete: run `npm run build` first')
+    rmSync(scratch, { recursive: true, force: true })
+    process.exit(2)
+  }
+  if (attempt === 1) log('dist/ is missing or incomplete (a build running?): waiting for it ...')
+  await new Promise((r) => setTimeout(r, 1000))
+}
+cpSync(join(ROOT, 'action.yml'), join(actionDir, 'action.yml'))
+
+const job = {
+  workspace: join(scratch, 'workspace'),
+  temp: join(scratch, 'runner-temp'),
+  outputFile: join(scratch, 'output'),
+  stateFile: join(scratch, 'state'),
+  summaryFile: join(scratch, 'summary.md'),
+  eventFile: join(scratch, 'event.json')
+}
+mkdirSync(job.workspace)
+mkdirSync(job.temp)
+for (const f of [job.outputFile, job.stateFile, job.summaryFile]) writeFileSync(f, '')
+writeFileSync(job.eventFile, '{}')
+
+function parseCommandFile(text) {
+  const out = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '')
+    if (!m) continue
+    const value = []
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
+    out[m[1]] = value.join('\n')
+  }
+  return out
+}
+
+function readProc(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const rss = /VmRSS:\s+(\d+) kB/.exec(status)
+    let fds
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`).length
+    } catch {
+      fds = undefined
+    }
+    return rss ? { rssKB: Number(rss[1]), fds } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+// ---------------------------------------------------------------- the run
+
+const api = await startGitHubApi()
+seedGreenRepo(api, DEFAULT_SHA)
+seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
+api.addDeployment({
+  sha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+  ref: 'v1.1.9',
+  environment: 'production',
+  payload: { version: 'v1.1.9' },
+  statuses: [{ state: 'in_progress' }, { state: 'success' }]
+})
+const service = await startSampleService()
+const monitoring = await startSampleService()
+
+const monitorChecks = [
+  `- name: Health\n  url: ${service.url}/health\n  timeout: 5s`,
+  `- name: Home\n  url: ${service.url}/\n  contains: Welcome\n  timeout: 5s`,
+  `- name: Error rate\n  prometheus: ${service.prometheusUrl}\n  query: sum(rate(http_errors_total[5m]))\n  max: 0.01\n  timeout: 5s`,
+  `- name: Command\n  run: "true"`
+].join('\n')
+const inputs = {
+  environment: 'production',
+  version: 'v1.2.0',
+  'monitoring-url': `${monitoring.url}/health`,
+  'deploy-command': 'true',
+  'rollback-command': 'true',
+  'smoke-tests': `- name: Health\n  url: ${service.url}/health`,
+  'monitor-checks': monitorChecks,
+  'monitor-duration': `${WINDOW_MS}ms`,
+  'monitor-interval': `${INTERVAL_MS}ms`,
+  'command-timeout': '20s'
+}
+const env = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: process.env.HOME ?? '/tmp',
+  GITHUB_REPOSITORY: 'acme/shop',
+  GITHUB_SHA: DEFAULT_SHA,
+  GITHUB_REF: 'refs/heads/main',
+  GITHUB_ACTOR: 'alice',
+  GITHUB_RUN_ID: '7001',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_EVENT_NAME: 'push',
+  GITHUB_EVENT_PATH: job.eventFile,
+  GITHUB_API_URL: api.url,
+  GITHUB_SERVER_URL: 'https://github.example',
+  GITHUB_WORKSPACE: job.workspace,
+  RUNNER_TEMP: job.temp,
+  GITHUB_OUTPUT: job.outputFile,
+  GITHUB_STATE: job.stateFile,
+  GITHUB_STEP_SUMMARY: job.summaryFile,
+  RED_BUTTON_NOW: NOW,
+  'INPUT_GITHUB-TOKEN': TOKEN
+}
+for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v
+
+log(
+  `deploying with a ${WINDOW_MS / 1000}s window at ${INTERVAL_MS}ms (${ROUNDS} rounds), ` +
+    `sampling RSS every ${SAMPLE_MS / 1000}s${GC ? ' after a full GC' : ''} ...`
+)
+/** { t (ms since spawn), rssKB, fds, inWindow, heapKB (after a full GC) } */
+const samples = []
+let windowStart
+let windowEnd
+let roundsSeen = 0
+let stdoutTail = ''
+let stderrTail = ''
+/** every second, a full GC, then the heap still in use, on the action's stderr */
+const HEAP_TAG = 'soak-heap-used '
+const heapArgs = []
+if (GC) {
+  const probe = join(scratch, 'heap-probe.mjs')
+  writeFileSync(
+    probe,
+    `setInterval(() => { globalThis.gc(); process.stderr.write('\\n${HEAP_TAG}' + process.memoryUsage().heapUsed + '\\n') }, ${SAMPLE_MS}).unref()\n`
+  )
+  heapArgs.push('--expose-gc', `--import=${pathToFileURL(probe).href}`)
+}
+const child = spawn(
+  process.execPath,
+  [...heapArgs, ...NODE_ARGS, join(actionDir, 'dist', 'index.js')],
+  {
+    cwd: job.workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  }
+)
+const spawnedAt = performance.now()
+const since = () => performance.now() - spawnedAt
+let pending = ''
+child.stdout.setEncoding('utf8')
+child.stdout.on('data', (chunk) => {
+  stdoutTail = (stdoutTail + chunk).slice(-4000)
+  pending += chunk
+  let nl
+  while ((nl = pending.indexOf('\n')) >= 0) {
+    const line = pending.slice(0, nl)
+    pending = pending.slice(nl + 1)
+    if (/monitor round \d+/.test(line)) {
+      roundsSeen++
+      if (windowStart === undefined) windowStart = since()
+    }
+    if (/monitoring (passed|failed)|monitoring cancelled/.test(line)) windowEnd ??= since()
+  }
+})
+child.stderr.setEncoding('utf8')
+let pendingErr = ''
+child.stderr.on('data', (chunk) => {
+  pendingErr += chunk
+  let nl
+  while ((nl = pendingErr.indexOf('\n')) >= 0) {
+    const line = pendingErr.slice(0, nl)
+    pendingErr = pendingErr.slice(nl + 1)
+    // the GC has just run: the RSS now is what the action holds
+    if (line.startsWith(HEAP_TAG)) sample(Number(line.slice(HEAP_TAG.length)) / 1024)
+    else if (line) stderrTail = `${stderrTail}${line}\n`.slice(-2000)
+  }
+})
+
+function sample(heapKB) {
+  const s = readProc(child.pid)
+  if (!s) return
+  const t = since()
+  const inWindow = windowStart !== undefined && windowEnd === undefined
+  samples.push({ t, ...s, inWindow, heapKB })
+  if (samples.length % 10 === 0) {
+    const heap = heapKB !== undefined ? `, heap ${fmt(mb(heapKB))} MB` : ''
+    log(
+      `${Math.round(t / 1000)}s: RSS ${fmt(mb(s.rssKB))} MB${heap}, ${s.fds} fds, ${roundsSeen} rounds`
+    )
+  }
+}
+const sampler = GC ? undefined : setInterval(() => sample(), SAMPLE_MS)
+const killer = setTimeout(() => {
+  log(`no end after ${HARD_LIMIT_MS / 1000}s: killing the action`)
+  child.kill('SIGKILL')
+}, HARD_LIMIT_MS)
+const exit = await new Promise((resolvePromise) => {
+  child.on('error', (e) => resolvePromise({ code: null, signal: null, error: e }))
+  child.on('close', (code, signal) => resolvePromise({ code, signal }))
+})
+clearInterval(sampler)
+clearTimeout(killer)
+await Promise.all([api.close(), service.close(), monitoring.close()])
+const outputs = parseCommandFile(readFileSync(job.outputFile, 'utf8'))
+rmSync(scratch, { recursive: true, force: true })
+
+// ---------------------------------------------------------------- verdict
+
+const window = samples.filter((s) => s.inWindow)
+if (window.length < 6) {
+  console.error(
+    `soak: only ${window.length} RSS samples in the monitoring window (exit ${exit.code}` +
+      `${exit.signal ? `, ${exit.signal}` : ''}, status ${outputs.status ?? '?'}, ` +
+      `${roundsSeen} rounds): too short to judge (more --rounds or a longer --interval)\n--- stdout\n${stdoutTail}\n--- stderr\n${stderrTail}`
+  )
+  process.exit(1)
+}
+const third = Math.max(1, Math.floor(window.length / 3))
+const firstThird = window.slice(0, third).map((s) => mb(s.rssKB))
+const lastThird = window.slice(-third).map((s) => mb(s.rssKB))
+const first = mb(window[0].rssKB)
+const last = mb(window[window.length - 1].rssKB)
+const peak = mb(Math.max(...samples.map((s) => s.rssKB)))
+const growth = mean(lastThird) - mean(firstThird)
+const flat = growth < LIMIT_MB
+const fdsFirst = window[0].fds
+const fdsLast = window[window.length - 1].fds
+const fdsPeak = Math.max(...window.map((s) => s.fds ?? 0))
+
+log(
+  `action exited ${exit.code}${exit.signal ? ` (${exit.signal})` : ''}, status ${outputs.status}, ` +
+    `${roundsSeen} rounds in ${fmt((windowEnd ?? since()) / 1000 - (windowStart ?? 0) / 1000)}s; ` +
+    `${window.length} samples in the window; open fds first ${fdsFirst}, last ${fdsLast}, peak ${fdsPeak}`
+)
+if (GC) {
+  const heap = window.map((s) => mb(s.heapKB))
+  log(
+    `V8 heap in use after a full GC: first ${fmt(heap[0])} MB, last ${fmt(heap[heap.length - 1])} MB, ` +
+      `peak ${fmt(Math.max(...heap))} MB, growth ${fmt(mean(heap.slice(-third)) - mean(heap.slice(0, third)))} MB`
+  )
+}
+const deployed = exit.code === 0 && outputs.status === 'deployed' && roundsSeen >= ROUNDS
+if (!deployed)
+  log(`the deployment did not go as planned\n--- stdout\n${stdoutTail}\n--- stderr\n${stderrTail}`)
+console.log(
+  `soak: ${roundsSeen} rounds, RSS first ${fmt(first)} MB, last ${fmt(last)} MB, ` +
+    `peak ${fmt(peak)} MB, growth ${fmt(growth)} MB — ${flat ? 'FLAT' : 'GROWING'}`
+)
+process.exit(flat && deployed ? 0 : 1)
