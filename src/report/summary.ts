@@ -61,7 +61,7 @@ export function stepsChart(steps: StepRecord[]): string {
   if (steps.length === 0) return ''
   const t0 = Date.parse(steps[0]?.started_at ?? '') || 0
   const lines = steps.map((s, n) => {
-    const start = (Date.parse(s.started_at ?? '') || t0) - t0
+    const start = s.offset_ms ?? (Date.parse(s.started_at ?? '') || t0) - t0
     const tag = s.status === 'fail' ? 'crit, ' : s.status === 'skipped' ? 'done, ' : 'active, '
     return `    ${s.name} ${STEP_MARKS[s.status]} :${tag}s${n}, ${Math.max(0, start)}, ${Math.max(1, s.duration_ms)}ms`
   })

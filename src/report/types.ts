@@ -25,6 +25,8 @@ export interface StepRecord {
   status: 'pass' | 'fail' | 'skipped'
   duration_ms: number
   started_at?: string
+  /** milliseconds from the start of the run (the time line of the summary) */
+  offset_ms?: number
   exit_code?: number
   reason?: string
 }

@@ -98,21 +98,27 @@ export class Process {
       onStart: (pgid) => saveProgress(this.deps.core, { [STATE.pgid]: String(pgid) })
     })
     saveProgress(this.deps.core, { [STATE.pgid]: '' })
-    this.pushStep({
-      name,
-      status: result.ok ? 'pass' : 'fail',
-      started_at: this.stamp(started),
-      duration_ms: Math.round(result.durationMs),
-      exit_code: result.exitCode ?? undefined,
-      reason: result.ok
-        ? undefined
-        : `${result.reason}${result.tail.length ? `: ${result.tail.slice(-3).join(' / ')}` : ''}`
-    })
+    this.pushStep(
+      {
+        name,
+        status: result.ok ? 'pass' : 'fail',
+        duration_ms: Math.round(result.durationMs),
+        exit_code: result.exitCode ?? undefined,
+        reason: result.ok
+          ? undefined
+          : `${result.reason}${result.tail.length ? `: ${result.tail.slice(-3).join(' / ')}` : ''}`
+      },
+      started
+    )
     return result
   }
 
-  private pushStep(step: StepRecord): void {
-    this.record.steps.push(step)
+  private pushStep(step: Omit<StepRecord, 'started_at' | 'offset_ms'>, started: Date): void {
+    this.record.steps.push({
+      ...step,
+      started_at: this.stamp(started),
+      offset_ms: started.getTime() - this.state.startedAt.getTime()
+    })
     this.checkpoint()
   }
 
@@ -122,13 +128,15 @@ export class Process {
   }
 
   private skip(name: StepName, reason: string): void {
-    this.pushStep({
-      name,
-      status: 'skipped',
-      started_at: this.stamp(this.now()),
-      duration_ms: 0,
-      reason
-    })
+    this.pushStep(
+      {
+        name,
+        status: 'skipped',
+        duration_ms: 0,
+        reason
+      },
+      this.now()
+    )
   }
 
   /**
@@ -302,17 +310,19 @@ export class Process {
       const smoke = await runSmokeTests(settings.smokeTests, { ...probeCtx, clock })
       this.record.smoke_results = smoke.results.map(toCheckRecord)
       const failed = smoke.results.find((r) => !r.ok && !r.skipped)
-      this.pushStep({
-        name: 'smoke',
-        status: smoke.ok ? 'pass' : 'fail',
-        started_at: this.stamp(t0),
-        duration_ms: this.now().getTime() - t0.getTime(),
-        reason: smoke.ok
-          ? undefined
-          : smoke.cancelled
-            ? 'cancelled'
-            : `${failed?.name}: ${failed?.detail}`
-      })
+      this.pushStep(
+        {
+          name: 'smoke',
+          status: smoke.ok ? 'pass' : 'fail',
+          duration_ms: this.now().getTime() - t0.getTime(),
+          reason: smoke.ok
+            ? undefined
+            : smoke.cancelled
+              ? 'cancelled'
+              : `${failed?.name}: ${failed?.detail}`
+        },
+        t0
+      )
       if (smoke.cancelled) return 'cancelled'
       if (!smoke.ok) return `smoke test "${failed?.name}" failed (${failed?.detail})`
     }
@@ -345,17 +355,19 @@ export class Process {
       duration_ms: this.now().getTime() - t0.getTime(),
       results: last.map(toCheckRecord)
     }
-    this.pushStep({
-      name: 'monitor',
-      status: outcome.ok ? 'pass' : 'fail',
-      started_at: this.stamp(t0),
-      duration_ms: this.now().getTime() - t0.getTime(),
-      reason: outcome.ok
-        ? undefined
-        : outcome.cancelled
-          ? 'cancelled'
-          : (outcome.reason ?? failing.map((r) => `${r.name}: ${r.detail}`).join('; '))
-    })
+    this.pushStep(
+      {
+        name: 'monitor',
+        status: outcome.ok ? 'pass' : 'fail',
+        duration_ms: this.now().getTime() - t0.getTime(),
+        reason: outcome.ok
+          ? undefined
+          : outcome.cancelled
+            ? 'cancelled'
+            : (outcome.reason ?? failing.map((r) => `${r.name}: ${r.detail}`).join('; '))
+      },
+      t0
+    )
     if (outcome.cancelled) return 'cancelled'
     if (!outcome.ok)
       return `monitoring failed in round ${outcome.rounds} (${failing.map((r) => r.name).join(', ')})`
