@@ -151,6 +151,29 @@ describe('dist/index.js as a runner runs it (gate and dry run)', () => {
     expect(r.code).toBe(1)
   })
 
+  it('SIGINT while waiting for pending checks ends cancelled, with nothing created', async () => {
+    api.addCheckRun(DEFAULT_SHA, { name: 'slow-e2e', status: 'in_progress' })
+    const r = await runMain(
+      job,
+      { ...baseEnv(job, api.url, DEFAULT_SHA), RED_BUTTON_NOW: THURSDAY_1000_PARIS },
+      {
+        inputs: inputs({ 'dry-run': 'false', 'checks-timeout': '5m' }),
+        onSpawn: (child, out) => {
+          const poll = setInterval(() => {
+            if (out.text().includes('Waiting for checks: slow-e2e')) {
+              clearInterval(poll)
+              child.kill('SIGINT')
+            }
+          }, 20)
+        }
+      }
+    )
+    expect(r.outputs.status).toBe('cancelled')
+    expect(r.code).toBe(1)
+    expect(api.requests.some((q) => q.method === 'POST')).toBe(false)
+    expect(r.outputs.record).toContain('cancelled by the runner before anything ran')
+  })
+
   it('stops on a bad input with one clear error, before any command runs', async () => {
     const marker = join(job.workspace, 'migrate-check-ran')
     const r = await main(THURSDAY_1000_PARIS, {
