@@ -424,15 +424,18 @@ export class Process {
       await this.setStatus('error', `Rollback failed after: ${failure}`)
       return
     }
-    this.record.status = cancelled
-      ? 'cancelled'
-      : needs.length === 0 && !this.started.has('deploy')
-        ? 'aborted'
-        : 'rolled-back'
-    if (cancelled) this.record.error = 'cancelled by the runner; rolled back'
+    // nothing to undo: stopped before migrate or deploy began (a failed backup, an early cancel)
+    const untouched = needs.length === 0
+    this.record.status = cancelled ? 'cancelled' : untouched ? 'aborted' : 'rolled-back'
+    if (cancelled) {
+      this.record.error = untouched
+        ? 'cancelled by the runner before anything changed'
+        : 'cancelled by the runner; rolled back'
+    }
+    const what = cancelled ? 'Cancelled' : failure
     await this.setStatus(
       'failure',
-      cancelled ? 'Cancelled; rolled back' : `Rolled back: ${failure}`
+      untouched ? `Stopped before any change: ${what}` : `Rolled back: ${what}`
     )
   }
 }
