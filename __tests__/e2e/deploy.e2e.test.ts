@@ -175,6 +175,20 @@ describe('a deployment run by dist/ as a runner runs it', () => {
     expect(deploy?.exit_code).toBe(3)
   })
 
+  it('a failed backup stops before any change: nothing to roll back', async () => {
+    const r = await runMain(job, env(), {
+      inputs: inputs({ 'backup-command': 'bash step.sh backup 2' })
+    })
+    expect(r.outputs.status).toBe('aborted')
+    expect(r.code).toBe(1)
+    expect(order()).toEqual(['migrate-check', 'backup'])
+    const d = api.state.deployments.find((x) => String(x.id) === r.outputs['deployment-id'])
+    expect(d?.statuses.at(-1)).toMatchObject({
+      state: 'failure',
+      description: expect.stringMatching(/^Stopped before any change: backup failed/)
+    })
+  })
+
   it('a migration failure reverts the schema and never deploys', async () => {
     const r = await runMain(job, env(), {
       inputs: inputs({ 'migrate-command': 'bash step.sh migrate 1' })
