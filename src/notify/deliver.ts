@@ -6,7 +6,7 @@
 import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import { formatDuration } from '../duration.js'
-import { httpFetch } from '../http.js'
+import { httpFetch, timeoutSignal } from '../http.js'
 
 export interface PostOptions {
   clock: Clock
@@ -125,20 +125,13 @@ async function attemptOnce(
   scrub: (s: string) => string,
   signal?: AbortSignal
 ): Promise<AttemptOutcome> {
-  const controller = new AbortController()
-  let timedOut = false
-  const timer = setTimeout(() => {
-    timedOut = true
-    controller.abort()
-  }, timeoutMs)
-  const onAbort = (): void => controller.abort()
-  signal?.addEventListener('abort', onAbort, { once: true })
+  const attempt = timeoutSignal(timeoutMs, signal)
   try {
     const res = await httpFetch(url, {
       method: 'POST',
       headers,
       body,
-      signal: controller.signal,
+      signal: attempt.signal,
       redirect: 'manual'
     })
     const status = res.status
@@ -158,12 +151,11 @@ async function attemptOnce(
         : undefined
     return { ok: false, retry, status, error, waitMs }
   } catch (err) {
-    if (timedOut) return { ok: false, retry: true, error: `timeout after ${timeoutMs}ms` }
+    if (attempt.timedOut()) return { ok: false, retry: true, error: `timeout after ${timeoutMs}ms` }
     if (signal?.aborted) return { ok: false, retry: false, error: 'cancelled' }
     return { ok: false, retry: true, error: networkError(err, scrub) }
   } finally {
-    clearTimeout(timer)
-    signal?.removeEventListener('abort', onAbort)
+    attempt.dispose()
   }
 }
 
@@ -231,6 +223,56 @@ export interface Delivery {
   send: (signal: AbortSignal) => Promise<DeliveryResult>
 }
 
+/** A JSON POST, built when its delivery starts. */
+export interface JsonRequest {
+  url: string
+  /** already serialised */
+  body: string
+  headers?: { [name: string]: string }
+}
+
+/** What every channel of a fan-out shares: the clock, the log and the retry limits. */
+export type ChannelOptions = Pick<PostOptions, 'clock' | 'log' | 'attempts' | 'timeoutMs'>
+
+/** The failure of a delivery that threw: its kind only, never its message. */
+export function internalError(err: unknown): string {
+  return `internal error (${err instanceof Error ? err.name : 'error'})`
+}
+
+/**
+ * One channel of a fan-out that builds its request when it starts, then POSTs it with
+ * `postJson` (the channel's own secrets scrubbed from errors). A request that cannot be
+ * built fails the channel, no attempt made, with `buildError` of what was thrown.
+ */
+export function jsonDelivery(
+  channel: string,
+  build: () => JsonRequest,
+  secrets: string[],
+  options: ChannelOptions,
+  buildError: (err: unknown) => string = internalError
+): Delivery {
+  return {
+    channel,
+    send: async (signal) => {
+      let request: JsonRequest
+      try {
+        request = build()
+      } catch (err) {
+        return { ok: false, attempts: 0, error: buildError(err) }
+      }
+      return postJson(request.url, request.body, request.headers ?? {}, {
+        clock: options.clock,
+        log: options.log,
+        channel,
+        signal,
+        secrets,
+        attempts: options.attempts,
+        timeoutMs: options.timeoutMs
+      })
+    }
+  }
+}
+
 export interface FanOutOptions {
   log: Log
   /** real-time bound on the whole fan-out; pending channels are abandoned after it */
@@ -281,8 +323,7 @@ export async function fanOut(
         try {
           results[i] = await d.send(controller.signal)
         } catch (err) {
-          const message = err instanceof Error ? err.name : 'error'
-          results[i] = { ok: false, attempts: 0, error: `internal error (${message})` }
+          results[i] = { ok: false, attempts: 0, error: internalError(err) }
         }
       })
     )

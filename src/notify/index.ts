@@ -6,7 +6,7 @@
 import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import type { DeploymentRecord } from '../report/types.js'
-import { fanOut, postJson, type Delivery, type DeliveryResult } from './deliver.js'
+import { fanOut, internalError, jsonDelivery, type Delivery } from './deliver.js'
 import { headline, type Language, type NotifyEvent } from './messages.js'
 import { slackPayload } from './slack.js'
 import { teamsPayload } from './teams.js'
@@ -63,56 +63,28 @@ export async function notifyAll(
   options: NotifyOptions
 ): Promise<NotifyResult> {
   try {
-    const { clock, log, language } = options
+    const { log, language } = options
     const extra = { leadTimeMs: options.leadTimeMs }
-    const post =
-      (
-        channel: string,
-        build: () => { url: string; body: string; headers?: Record<string, string> },
-        secrets: string[] = []
-      ) =>
-      async (signal: AbortSignal): Promise<DeliveryResult> => {
-        const { url, body, headers = {} } = build()
-        return postJson(url, body, headers, {
-          clock,
-          log,
-          channel,
-          signal,
-          secrets,
-          attempts: options.attempts,
-          timeoutMs: options.timeoutMs
-        })
-      }
-
     const deliveries: Delivery[] = []
-    const { slack, teams, webhook } = channels
-    if (slack) {
-      deliveries.push({
-        channel: 'slack',
-        send: post('slack', () => ({
-          url: slack,
-          body: JSON.stringify(slackPayload(event, record, language, extra))
-        }))
-      })
+    const chats = [
+      ['slack', channels.slack, slackPayload],
+      ['teams', channels.teams, teamsPayload]
+    ] as const
+    for (const [channel, url, payload] of chats) {
+      if (!url) continue
+      const build = () => ({ url, body: JSON.stringify(payload(event, record, language, extra)) })
+      deliveries.push(jsonDelivery(channel, build, [], options))
     }
-    if (teams) {
-      deliveries.push({
-        channel: 'teams',
-        send: post('teams', () => ({
-          url: teams,
-          body: JSON.stringify(teamsPayload(event, record, language, extra))
-        }))
-      })
-    }
+    const { webhook } = channels
     if (webhook?.url) {
-      deliveries.push({
-        channel: 'webhook',
-        send: post(
+      deliveries.push(
+        jsonDelivery(
           'webhook',
           () => ({ url: webhook.url, ...webhookRequest(event, record, webhook.secret) }),
-          webhook.secret ? [webhook.secret] : []
+          webhook.secret ? [webhook.secret] : [],
+          options
         )
-      })
+      )
     }
     if (deliveries.length === 0) return { summary: 'none', failures: [] }
 
@@ -124,7 +96,7 @@ export async function notifyAll(
     return { summary: notifySummary(delivered, headline(event, record, language, extra)), failures }
   } catch (err) {
     // payload building on a malformed record, or a bug: still never fail the deployment
-    const failure = `notify: internal error (${err instanceof Error ? err.name : 'error'})`
+    const failure = `notify: ${internalError(err)}`
     try {
       options.log.warning(`Notification not delivered: ${failure}`)
     } catch {

@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import { escapeHtml } from '../report/escape.js'
 import type { DeploymentRecord } from '../report/types.js'
-import { fanOut, postJson, type Delivery } from './deliver.js'
+import { fanOut, jsonDelivery, type Delivery } from './deliver.js'
 import { buildMessage, type Language } from './messages.js'
 
 export interface GrafanaTarget {
@@ -163,26 +163,11 @@ export async function sendMarkers(
 ): Promise<MarkerResult> {
   const { clock, log, language } = options
   const deliveries: Delivery[] = []
-  const via = (channel: string, build: () => MarkerRequest, secrets: string[]): Delivery => ({
-    channel,
-    send: async (signal) => {
-      let request: MarkerRequest
-      try {
-        request = build()
-      } catch (err) {
-        return { ok: false, attempts: 0, error: err instanceof Error ? err.message : 'invalid' }
-      }
-      return postJson(request.url, request.body, request.headers, {
-        clock,
-        log,
-        channel,
-        signal,
-        secrets,
-        attempts: options.attempts,
-        timeoutMs: options.timeoutMs
-      })
-    }
-  })
+  /** a target that cannot be addressed (e.g. a bad datadog-site) fails with why */
+  const via = (channel: string, build: () => MarkerRequest, secrets: string[]): Delivery =>
+    jsonDelivery(channel, build, secrets, options, (err) =>
+      err instanceof Error ? err.message : 'invalid'
+    )
   const { grafana, datadog } = targets
   if (grafana?.url) {
     deliveries.push(

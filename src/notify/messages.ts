@@ -3,6 +3,7 @@
  * unescaped text: each channel escapes it for its own format (src/report/escape.ts).
  */
 import type { ChecklistItem, DeploymentRecord, ItemStatus, RunStatus } from '../report/types.js'
+import { STATUS_LABELS } from '../report/wording.js'
 
 export type NotifyEvent = 'before' | 'after' | 'refused'
 export type Language = 'en' | 'fr'
@@ -48,8 +49,6 @@ interface Wording {
   nextWindow: (when: string) => string
   previous: (v: string) => string
   error: (e: string) => string
-  inProgress: string
-  statuses: { [s in RunStatus]: string }
   before: (v: string, env: string, lead?: string) => string
   headlines: {
     [s in RunStatus]: (v: string, env: string, r: DeploymentRecord, extra: string) => string
@@ -73,16 +72,6 @@ const EN: Wording = {
   nextWindow: (when) => `Next window: ${when}`,
   previous: (v) => `Previous version: ${v}`,
   error: (e) => `Error: ${e}`,
-  inProgress: 'in progress',
-  statuses: {
-    deployed: 'deployed',
-    planned: 'planned (dry run)',
-    aborted: 'aborted',
-    postponed: 'postponed',
-    'rolled-back': 'rolled back',
-    'rollback-failed': 'rollback failed',
-    cancelled: 'cancelled'
-  },
   before: (v, env, lead) => `Deploying ${v} to ${env}${lead ? ` in ${lead}` : ''}`,
   headlines: {
     deployed: (v, env) => `${v} deployed to ${env}`,
@@ -115,16 +104,6 @@ const FR: Wording = {
   nextWindow: (when) => `Prochaine fenêtre : ${when}`,
   previous: (v) => `Version précédente : ${v}`,
   error: (e) => `Erreur : ${e}`,
-  inProgress: 'en cours',
-  statuses: {
-    deployed: 'déployé',
-    planned: 'planifié (simulation)',
-    aborted: 'abandonné',
-    postponed: 'reporté',
-    'rolled-back': 'rollback effectué',
-    'rollback-failed': 'échec du rollback',
-    cancelled: 'annulé'
-  },
   before: (v, env, lead) => `Déploiement de ${v} en ${env}${lead ? ` dans ${lead}` : ''}`,
   headlines: {
     deployed: (v, env) => `${v} déployée en ${env}`,
@@ -207,15 +186,15 @@ export function headline(
   return build(v, env, record, extraText)
 }
 
-/** Localised word for the record's status at this event. */
+/** Localised word for the record's status at this event (the job summary's words). */
 export function statusLabel(
   event: NotifyEvent,
   record: DeploymentRecord,
   language: Language
 ): string {
-  const w = wording(language)
+  const words = STATUS_LABELS[language] ?? STATUS_LABELS.en
   const status = statusFor(event, record)
-  return status === 'before' ? w.inProgress : (w.statuses[status] ?? status)
+  return words[status === 'before' ? 'in-progress' : status] ?? status
 }
 
 export function labels(language: Language): Labels {
@@ -259,6 +238,17 @@ export function buildMessage(
     lines: [w.urgency(urgency), ...(reason ? [w.reason(reason)] : []), ...notes],
     status: statusLabel(event, record, language),
     labels: w.labels
+  }
+}
+
+/** The run URL the channels link to: http(s) only, normalised; undefined otherwise. */
+export function runLink(url: string | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    const u = new URL(url)
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined
+  } catch {
+    return undefined
   }
 }
 

@@ -4,6 +4,7 @@ import type { DeploymentRecord } from '../report/types.js'
 import {
   buildMessage,
   ITEM_MARK,
+  runLink,
   statusEmoji,
   type Language,
   type MessageExtra,
@@ -48,18 +49,11 @@ function cut(s: string, max: number): string {
 
 /** A run URL as a Slack link target: http(s) only, without the characters of link syntax. */
 export function slackLinkTarget(url: string | undefined): string | undefined {
-  if (!url) return undefined
-  try {
-    const u = new URL(url)
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined
-    return u.href
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '%3C')
-      .replace(/>/g, '%3E')
-      .replace(/\|/g, '%7C')
-  } catch {
-    return undefined
-  }
+  return runLink(url)
+    ?.replace(/&/g, '&amp;')
+    .replace(/</g, '%3C')
+    .replace(/>/g, '%3E')
+    .replace(/\|/g, '%7C')
 }
 
 export function slackPayload(

@@ -4,6 +4,7 @@ import type { DeploymentRecord } from '../report/types.js'
 import {
   buildMessage,
   ITEM_MARK,
+  runLink,
   statusEmoji,
   type Language,
   type MessageExtra,
@@ -62,16 +63,6 @@ function color(
   return 'Warning'
 }
 
-function runUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined
-  try {
-    const u = new URL(url)
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined
-  } catch {
-    return undefined
-  }
-}
-
 export function teamsPayload(
   event: NotifyEvent,
   record: DeploymentRecord,
@@ -123,7 +114,7 @@ export function teamsPayload(
     body.push({ type: 'TextBlock', text: esc(note), wrap: true, isSubtle: true, spacing: 'Small' })
   }
 
-  const url = runUrl(record.run_url)
+  const url = runLink(record.run_url)
   return {
     type: 'message',
     attachments: [

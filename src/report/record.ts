@@ -15,31 +15,21 @@ export function rollbackPlanText(
   return `${target} with \`${rollback}\`${schema}`
 }
 
+/** The seven contract keys of DESIGN.md section 8, in its order. */
+// prettier-ignore
+const CONTRACT_KEYS = [
+  'version', 'environment', 'checklist', 'migrations', 'rollback_plan', 'notify', 'smoke_tests'
+] as const satisfies ReadonlyArray<keyof DeploymentRecord>
+
 /**
  * Orders the record's keys as DESIGN.md section 8 shows them: the seven contract keys
  * first, then the rest, leaving out what is unset.
  */
 export function toRecord(d: DeploymentRecord): Record {
-  const {
-    version,
-    environment,
-    checklist,
-    migrations,
-    rollback_plan,
-    notify,
-    smoke_tests,
-    ...rest
-  } = d
-  const ordered: { [k: string]: unknown } = {
-    version,
-    environment,
-    checklist,
-    migrations,
-    rollback_plan,
-    notify,
-    smoke_tests
-  }
-  for (const [k, v] of Object.entries(rest)) if (v !== undefined) ordered[k] = v
+  const ordered: { [k: string]: unknown } = {}
+  for (const k of CONTRACT_KEYS) ordered[k] = d[k]
+  for (const [k, v] of Object.entries(d))
+    if (v !== undefined && !(CONTRACT_KEYS as readonly string[]).includes(k)) ordered[k] = v
   return { deployment: ordered as unknown as DeploymentRecord }
 }
 

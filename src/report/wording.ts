@@ -33,6 +33,7 @@ export function windowLabel(language: Language, windowName: string | undefined):
     : `Outside freeze window: ${windowName}`
 }
 
+/** The record's status in words: the job summary's headline and the notifications' status. */
 export const STATUS_LABELS: Record<Language, Record<RunStatus | 'in-progress', string>> = {
   en: {
     'in-progress': 'in progress',
@@ -48,11 +49,11 @@ export const STATUS_LABELS: Record<Language, Record<RunStatus | 'in-progress', s
     'in-progress': 'en cours',
     deployed: 'déployé',
     planned: 'planifié (simulation)',
-    aborted: 'annulé',
+    aborted: 'abandonné',
     postponed: 'reporté',
-    'rolled-back': 'restauré (rollback)',
+    'rolled-back': 'rollback effectué',
     'rollback-failed': 'échec du rollback',
-    cancelled: 'interrompu'
+    cancelled: 'annulé'
   }
 }
 

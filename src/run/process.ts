@@ -122,6 +122,24 @@ export class Process {
     this.checkpoint()
   }
 
+  /** The step of the smoke tests or the watch: passed, cancelled, or what failed. */
+  private pushWatchStep(
+    name: StepName,
+    started: Date,
+    outcome: { ok: boolean; cancelled?: boolean },
+    failure: () => string
+  ): void {
+    this.pushStep(
+      {
+        name,
+        status: outcome.ok ? 'pass' : 'fail',
+        duration_ms: this.now().getTime() - started.getTime(),
+        reason: outcome.ok ? undefined : outcome.cancelled ? 'cancelled' : failure()
+      },
+      started
+    )
+  }
+
   /** Saves the record so far: the post step starts from it if the main step is killed. */
   checkpoint(): void {
     saveProgress(this.deps.core, { [STATE.record]: JSON.stringify(this.record) })
@@ -310,19 +328,7 @@ export class Process {
       const smoke = await runSmokeTests(settings.smokeTests, { ...probeCtx, clock })
       this.record.smoke_results = smoke.results.map(toCheckRecord)
       const failed = smoke.results.find((r) => !r.ok && !r.skipped)
-      this.pushStep(
-        {
-          name: 'smoke',
-          status: smoke.ok ? 'pass' : 'fail',
-          duration_ms: this.now().getTime() - t0.getTime(),
-          reason: smoke.ok
-            ? undefined
-            : smoke.cancelled
-              ? 'cancelled'
-              : `${failed?.name}: ${failed?.detail}`
-        },
-        t0
-      )
+      this.pushWatchStep('smoke', t0, smoke, () => `${failed?.name}: ${failed?.detail}`)
       if (smoke.cancelled) return 'cancelled'
       if (!smoke.ok) return `smoke test "${failed?.name}" failed (${failed?.detail})`
     }
@@ -355,18 +361,11 @@ export class Process {
       duration_ms: this.now().getTime() - t0.getTime(),
       results: last.map(toCheckRecord)
     }
-    this.pushStep(
-      {
-        name: 'monitor',
-        status: outcome.ok ? 'pass' : 'fail',
-        duration_ms: this.now().getTime() - t0.getTime(),
-        reason: outcome.ok
-          ? undefined
-          : outcome.cancelled
-            ? 'cancelled'
-            : (outcome.reason ?? failing.map((r) => `${r.name}: ${r.detail}`).join('; '))
-      },
-      t0
+    this.pushWatchStep(
+      'monitor',
+      t0,
+      outcome,
+      () => outcome.reason ?? failing.map((r) => `${r.name}: ${r.detail}`).join('; ')
     )
     if (outcome.cancelled) return 'cancelled'
     if (!outcome.ok)
