@@ -3,7 +3,7 @@
  * green and already validated on staging, plus a receiver for notifications.
  */
 import { DEFAULT_RUN_CHECK_SUITE_ID, DEFAULT_SHA, startGitHubApi } from './github-api.js'
-import type { GitHubApi, GitHubState } from './github-api.js'
+import type { DeploymentInput, GitHubApi, GitHubState } from './github-api.js'
 import { startReceiver } from './webhook-receiver.js'
 import type { Receiver, ReceiverOptions } from './webhook-receiver.js'
 
@@ -34,11 +34,7 @@ export function seedStagingSuccess(
   version: string,
   environment: string = STAGING_ENVIRONMENT
 ): number {
-  return api.addDeployment({
-    sha,
-    ref: version,
-    environment,
-    payload: { version },
+  return seedDeployment(api, sha, version, environment, {
     description: `Deploy ${version} to ${environment}`,
     statuses: [
       { state: 'in_progress', description: 'Deploying' },
@@ -50,6 +46,41 @@ export function seedStagingSuccess(
       }
     ]
   })
+}
+
+/** What production runs before the deployment: `version`, deployed with success. */
+export function seedLiveDeployment(
+  api: GitHubApi,
+  version = 'v1.1.9',
+  environment = 'production',
+  sha = 'a'.repeat(40)
+): number {
+  return seedDeployment(api, sha, version, environment, {
+    statuses: [{ state: 'in_progress' }, { state: 'success' }]
+  })
+}
+
+/** A deployment of `sha` as `version` (its ref and payload) to `environment`. */
+function seedDeployment(
+  api: GitHubApi,
+  sha: string,
+  version: string,
+  environment: string,
+  rest: Pick<DeploymentInput, 'description' | 'statuses'>
+): number {
+  return api.addDeployment({ sha, ref: version, environment, payload: { version }, ...rest })
+}
+
+/**
+ * The GitHub stand-in of the benchmark and the soak: a green commit validated on staging as
+ * v1.2.0, with v1.1.9 live in production.
+ */
+export async function startProductionApi(sha: string = DEFAULT_SHA): Promise<GitHubApi> {
+  const api = await startGitHubApi()
+  seedGreenRepo(api, sha)
+  seedStagingSuccess(api, sha, 'v1.2.0')
+  seedLiveDeployment(api)
+  return api
 }
 
 export interface StandIns {

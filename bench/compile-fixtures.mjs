@@ -1,9 +1,8 @@
 // Compiles the TypeScript stand-ins in __fixtures__/ to plain ESM JavaScript, so that
 // scripts run by plain `node` (the benchmark, the demo) can import them:
 //
-//   import { compileFixtures } from '../bench/compile-fixtures.mjs'
-//   const dir = await compileFixtures()
-//   const { startGitHubApi } = await import(pathToFileURL(join(dir, 'github-api.js')).href)
+//   import { loadFixtures } from '../bench/compile-fixtures.mjs'
+//   const { startGitHubApi, startReceiver } = await loadFixtures('github-api', 'webhook-receiver')
 //
 // Every *.ts file of __fixtures__/ is compiled (github-api, sample-service, start-stand-ins,
 // webhook-receiver, ...). The result is cached under the OS temp dir, keyed by a hash of the
@@ -91,6 +90,21 @@ export async function compileFixtures(opts = {}) {
     if (!existsSync(join(dir, 'package.json'))) throw new Error(`could not publish ${dir}`)
   }
   return dir
+}
+
+/**
+ * Compiles the fixtures (see compileFixtures) and imports the named ones (`github-api`,
+ * `sample-service`, ...): their exports, merged into one object.
+ *
+ * @param {...string} names
+ * @returns {Promise<Record<string, any>>}
+ */
+export async function loadFixtures(...names) {
+  const dir = await compileFixtures()
+  const modules = await Promise.all(
+    names.map((name) => import(pathToFileURL(join(dir, `${name}.js`)).href))
+  )
+  return Object.assign({}, ...modules)
 }
 
 // `node bench/compile-fixtures.mjs` prints the directory.

@@ -4,25 +4,22 @@
 // `<!-- bench:start -->` / `<!-- bench:end -->` markers, the same table between them.
 //
 // Options: --runs N (start-up samples per side, default 11), --no-write (print only).
-import { spawn } from 'node:child_process'
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync
-} from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { compileFixtures } from './compile-fixtures.mjs'
+import {
+  ROOT,
+  inputEnv,
+  jsFilesIn,
+  newJob as newRunnerJob,
+  prepareScript,
+  runPost,
+  runStep,
+  runnerEnv as baseEnv,
+  spawnNode
+} from './action-runner.mjs'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const BENCH = join(ROOT, 'bench')
 const argv = process.argv.slice(2)
 const RUNS = Math.max(3, Math.min(51, Number(argv[argv.indexOf('--runs') + 1]) || 11))
@@ -32,6 +29,7 @@ const NOW = '2026-11-24T10:00:00Z' // a Tuesday: outside the default Friday free
 const TOKEN = 'ghs_bench-token-0123456789'
 const STEP_TIMEOUT_MS = 60_000
 const TIME_BIN = '/usr/bin/time'
+const STAND_INS = ['github-api', 'sample-service', 'start-stand-ins']
 
 const TARGETS = {
   startupRatio: 2.0,
@@ -54,138 +52,42 @@ const median = (xs) => {
 
 // ---------------------------------------------------------------- fixtures and the action copy
 
-log('compiling __fixtures__ ...')
-const fixturesDir = await compileFixtures()
-const fx = async (name) => import(pathToFileURL(join(fixturesDir, name)).href)
-const { startGitHubApi, DEFAULT_SHA } = await fx('github-api.js')
-const { startSampleService } = await fx('sample-service.js')
-const { seedGreenRepo, seedStagingSuccess } = await fx('start-stand-ins.js')
-
-// A copy of dist/ outside the repository, as a runner checks the action out: no
-// node_modules can be found from there, so the bundle must stand on its own. dist/ may be
-// being rebuilt (`rm -rf dist && rollup`) by someone else: copy it only once it is whole,
-// i.e. index.js and post.js exist and every relative import of every copied file resolves.
-const scratch = mkdtempSync(join(tmpdir(), 'red-button-bench-'))
-const actionDir = join(scratch, 'action')
-function copyIsWhole() {
-  const files = []
-  const walk = (d) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f)
-      if (statSync(p).isDirectory()) walk(p)
-      else if (f.endsWith('.js')) files.push(p)
-    }
-  }
-  walk(join(actionDir, 'dist'))
-  if (
-    !files.some((f) => f.endsWith('/dist/index.js')) ||
-    !files.some((f) => f.endsWith('/dist/post.js'))
-  )
-    return false
-  for (const f of files) {
-    const text = readFileSync(f, 'utf8')
-    if (!text.trim()) return false
-    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g))
-      if (!existsSync(resolve(dirname(f), m[1]))) return false
-  }
-  return true
-}
-for (let attempt = 1; ; attempt++) {
-  rmSync(actionDir, { recursive: true, force: true })
-  try {
-    cpSync(join(ROOT, 'dist'), join(actionDir, 'dist'), { recursive: true })
-    if (copyIsWhole()) break
-  } catch {
-    // dist/ vanished while being copied
-  }
-  if (attempt === 60) {
-    console.error('dist/ is missing or incomplete: run `npm run build` first')
-    rmSync(scratch, { recursive: true, force: true })
-    process.exit(2)
-  }
-  if (attempt === 1) log('dist/ is missing or incomplete (a build running?): waiting for it ...')
-  await new Promise((r) => setTimeout(r, 1000))
-}
-cpSync(join(ROOT, 'action.yml'), join(actionDir, 'action.yml'))
+// The stand-ins, and a copy of dist/ outside the repository, as a runner checks the action
+// out: no node_modules can be found from there, so the bundle must stand on its own.
+const { fixtures, scratch, actionDir } = await prepareScript('red-button-bench-', STAND_INS, log)
+const { DEFAULT_SHA, startProductionApi, startSampleService } = fixtures
 
 let jobCount = 0
-function newJob() {
-  const dir = join(scratch, `job-${++jobCount}`)
-  const job = {
-    dir,
-    workspace: join(dir, 'workspace'),
-    temp: join(dir, 'runner-temp'),
-    outputFile: join(dir, 'output'),
-    stateFile: join(dir, 'state'),
-    summaryFile: join(dir, 'summary.md'),
-    eventFile: join(dir, 'event.json')
-  }
-  mkdirSync(job.workspace, { recursive: true })
-  mkdirSync(job.temp)
-  for (const f of [job.outputFile, job.stateFile, job.summaryFile]) writeFileSync(f, '')
-  writeFileSync(job.eventFile, '{}')
-  return job
-}
+const newJob = () => newRunnerJob({ dir: join(scratch, `job-${++jobCount}`) })
 
-function parseCommandFile(text) {
-  const out = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '')
-    if (!m) continue
-    const value = []
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
-    out[m[1]] = value.join('\n')
-  }
-  return out
-}
-
-function runnerEnv(job, apiUrl, inputs, extra = {}) {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    GITHUB_REPOSITORY: 'acme/shop',
-    GITHUB_SHA: DEFAULT_SHA,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_ACTOR: 'alice',
-    GITHUB_RUN_ID: '7001',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: job.eventFile,
-    GITHUB_API_URL: apiUrl,
-    GITHUB_SERVER_URL: 'https://github.example',
-    GITHUB_WORKSPACE: job.workspace,
-    RUNNER_TEMP: job.temp,
-    GITHUB_OUTPUT: job.outputFile,
-    GITHUB_STATE: job.stateFile,
-    GITHUB_STEP_SUMMARY: job.summaryFile,
+function runnerEnv(job, apiUrl, inputs) {
+  return {
+    ...baseEnv(job, { apiUrl, sha: DEFAULT_SHA }),
     RED_BUTTON_NOW: NOW,
-    'INPUT_GITHUB-TOKEN': TOKEN
+    ...inputEnv(inputs, TOKEN)
   }
-  for (const [k, v] of Object.entries(inputs))
-    env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
-  return { ...env, ...extra }
 }
 
 /**
- * Spawns a node process and resolves when it has ended: wall time (spawn → exit), exit
- * code, output and, with `measureRss`, its peak RSS (from GNU time's -v report).
+ * With `measureRss`, how the peak RSS of a step is read: GNU time's -v report, or else the
+ * high-water mark polled from /proc until the process is gone.
  */
-function spawnTimed(args, { cwd = scratch, env = process.env, measureRss = false, onSpawn } = {}) {
-  const rssFile = join(scratch, `rss-${Math.random().toString(36).slice(2)}`)
-  const useTime = measureRss && existsSync(TIME_BIN)
-  const [cmd, cmdArgs] = useTime
-    ? [TIME_BIN, ['-v', '-o', rssFile, process.execPath, ...args]]
-    : [process.execPath, args]
-  return new Promise((resolvePromise, reject) => {
-    const start = performance.now()
-    const child = spawn(cmd, cmdArgs, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    let hwmKB = 0
-    let poll
-    if (measureRss && !useTime) {
-      // fallback: poll the high-water mark until the process is gone
+function rssMeter() {
+  if (existsSync(TIME_BIN)) {
+    const file = join(scratch, `rss-${Math.random().toString(36).slice(2)}`)
+    return {
+      prefix: [TIME_BIN, '-v', '-o', file],
+      rssKB: () => {
+        const report = existsSync(file) ? readFileSync(file, 'utf8') : ''
+        const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(report)
+        return m ? Number(m[1]) : undefined
+      }
+    }
+  }
+  let hwmKB = 0
+  let poll
+  return {
+    onSpawn: (child) => {
       poll = setInterval(() => {
         try {
           const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
@@ -194,45 +96,30 @@ function spawnTimed(args, { cwd = scratch, env = process.env, measureRss = false
           // gone
         }
       }, 5)
+    },
+    rssKB: () => {
+      clearInterval(poll)
+      return hwmKB || undefined
     }
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), STEP_TIMEOUT_MS)
-    onSpawn?.(child)
-    child.on('error', reject)
-    child.on('exit', () => {
-      // wall time stops when the process has exited, not when its pipes have drained
-      const ms = performance.now() - start
-      clearTimeout(timer)
-      child.once('close', (code, signal) => {
-        if (poll) clearInterval(poll)
-        let rssKB = hwmKB || undefined
-        if (useTime && existsSync(rssFile)) {
-          const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(
-            readFileSync(rssFile, 'utf8')
-          )
-          if (m) rssKB = Number(m[1])
-        }
-        resolvePromise({ ms, code, signal, stdout, stderr, rssKB })
-      })
-    })
-  })
+  }
 }
 
-async function runStep(entry, job, env, opts = {}) {
-  const args = [join(actionDir, 'dist', entry)]
-  const r = await spawnTimed(args, { cwd: job.workspace, env, ...opts })
-  r.outputs = parseCommandFile(readFileSync(job.outputFile, 'utf8'))
-  r.state = parseCommandFile(readFileSync(job.stateFile, 'utf8'))
-  return r
+/** One step of the action: wall time (spawn → exit), exit code, outputs and, with `measureRss`, its peak RSS. */
+async function step(entry, job, env, { measureRss = false } = {}) {
+  const meter = measureRss ? rssMeter() : {}
+  const r = await runStep(entry, job, env, {
+    actionDir,
+    timeoutMs: STEP_TIMEOUT_MS,
+    prefix: meter.prefix,
+    onSpawn: meter.onSpawn
+  })
+  return { ...r, rssKB: meter.rssKB?.() }
 }
 
 /** main, then post with the state main saved (STATE_* variables), as a runner does */
 async function runMainAndPost(job, env, opts = {}) {
-  const main = await runStep('index.js', job, env, opts)
-  const stateEnv = {}
-  for (const [k, v] of Object.entries(main.state)) stateEnv[`STATE_${k}`] = v
-  const post = await runStep('post.js', job, { ...env, ...stateEnv }, {})
+  const main = await step('index.js', job, env, opts)
+  const post = await runPost(job, env, { actionDir, timeoutMs: STEP_TIMEOUT_MS })
   return { main, post }
 }
 
@@ -241,21 +128,6 @@ function describeFailure(what, r) {
 }
 
 // ---------------------------------------------------------------- the scene
-
-/** GitHub API stand-in (green commit, staging validated, v1.1.9 live in production) */
-async function startApi() {
-  const api = await startGitHubApi()
-  seedGreenRepo(api, DEFAULT_SHA)
-  seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
-  api.addDeployment({
-    sha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
-    ref: 'v1.1.9',
-    environment: 'production',
-    payload: { version: 'v1.1.9' },
-    statuses: [{ state: 'in_progress' }, { state: 'success' }]
-  })
-  return api
-}
 
 const monitoring = await startSampleService() // the monitoring system: stays up
 const closers = [() => monitoring.close()]
@@ -292,17 +164,17 @@ let failed = false
 try {
   // ------------------------------------------------------------ 1. start-up
   log(`start-up: ${RUNS} dry runs and ${RUNS} bare \`node -e 0\`, interleaved ...`)
-  const api = await startApi()
+  const api = await startProductionApi()
   closers.push(() => api.close())
   const bare = []
   const dry = []
   let dryRequests
   for (let i = -1; i < RUNS; i++) {
     // i = -1 is a warm-up of both (file cache, loopback sockets), not counted
-    const b = await spawnTimed(['-e', '0'])
+    const b = await spawnNode(['-e', '0'], { cwd: scratch, timeoutMs: STEP_TIMEOUT_MS })
     const job = newJob()
     const before = api.requests.length
-    const r = await runStep('index.js', job, runnerEnv(job, api.url, dryRunInputs()))
+    const r = await step('index.js', job, runnerEnv(job, api.url, dryRunInputs()))
     if (r.code !== 0 || r.outputs.status !== 'planned' || r.outputs.decision !== 'go')
       throw new Error(describeFailure('dry run', r))
     const n = api.requests.length - before
@@ -327,7 +199,7 @@ try {
   // ------------------------------------------------------------ 5a. memory of a dry run
   {
     const job = newJob()
-    const r = await runStep('index.js', job, runnerEnv(job, api.url, dryRunInputs()), {
+    const r = await step('index.js', job, runnerEnv(job, api.url, dryRunInputs()), {
       measureRss: true
     })
     if (r.code !== 0) throw new Error(describeFailure('dry run (memory)', r))
@@ -338,7 +210,7 @@ try {
   results.requests = { dryRun: dryRequests, dryRunPaths: dryPaths }
   log('deployment: requests and memory ...')
   {
-    const dApi = await startApi()
+    const dApi = await startProductionApi()
     const service = await startSampleService()
     closers.push(
       () => dApi.close(),
@@ -363,7 +235,7 @@ try {
   log(`reaction time: ${REACTION_RUNS} deployments broken during the watch window ...`)
   const reactions = []
   for (let i = 0; i < REACTION_RUNS; i++) {
-    const rApi = await startApi()
+    const rApi = await startProductionApi()
     const service = await startSampleService()
     const job = newJob()
     const stampFile = join(job.dir, 'rollback-at')
@@ -387,7 +259,7 @@ try {
         firstFailAt = wallMs()
       })
     })
-    const main = await runStep('index.js', job, env)
+    const main = await step('index.js', job, env)
     await Promise.race([breaking, new Promise((r) => setTimeout(r, 100))])
     await rApi.close()
     await service.close()
@@ -408,15 +280,8 @@ try {
   }
 
   // ------------------------------------------------------------ 4. bundle size
-  const jsFiles = []
-  const walk = (d) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f)
-      if (statSync(p).isDirectory()) walk(p)
-      else if (f.endsWith('.js') || f.endsWith('.mjs') || f.endsWith('.cjs')) jsFiles.push(p)
-    }
-  }
-  walk(join(actionDir, 'dist')) // the copy that was measured (dist/ may be rebuilt meanwhile)
+  // the copy that was measured (dist/ may be rebuilt meanwhile)
+  const jsFiles = jsFilesIn(join(actionDir, 'dist'))
   const bytes = jsFiles.reduce((s, f) => s + statSync(f).size, 0)
   results.bundle = {
     KB: bytes / 1024,

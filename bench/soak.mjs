@@ -23,25 +23,12 @@
 // Options: --rounds N (default 600), --interval D (100ms, 1s, or a number of ms; default
 // 100ms), --limit-mb M (growth still called flat, default 10), --no-gc (see above),
 // --node-arg X (repeatable: a node flag for the action, e.g. --max-semi-space-size=1).
-import { spawn } from 'node:child_process'
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync
-} from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { compileFixtures } from './compile-fixtures.mjs'
+import { pathToFileURL } from 'node:url'
+import { inputEnv, newJob, prepareScript, runStep, runnerEnv } from './action-runner.mjs'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const argv = process.argv.slice(2)
 const flag = (name) => {
   const i = argv.indexOf(name)
@@ -78,83 +65,15 @@ const mb = (kB) => kB / 1024
 const fmt = (x) => x.toFixed(1)
 const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length
 
-// ---------------------------------------------------------------- stand-ins
+// ---------------------------------------------------------------- stand-ins, the action as checked out
 
-log('compiling __fixtures__ ...')
-const fixturesDir = await compileFixtures()
-const fx = async (name) => import(pathToFileURL(join(fixturesDir, name)).href)
-const { startGitHubApi, DEFAULT_SHA } = await fx('github-api.js')
-const { startSampleService } = await fx('sample-service.js')
-const { seedGreenRepo, seedStagingSuccess } = await fx('start-stand-ins.js')
-
-// ---------------------------------------------------------------- the action, as checked out
-
-// dist/ may be being rebuilt by someone else (`rm -rf dist && rollup`): copy it once whole,
-// i.e. index.js exists and every relative import of every copied file resolves
-const scratch = mkdtempSync(join(tmpdir(), 'red-button-soak-'))
-const actionDir = join(scratch, 'action')
-function copyIsWhole() {
-  const files = []
-  const walk = (d) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f)
-      if (statSync(p).isDirectory()) walk(p)
-      else if (f.endsWith('.js')) files.push(p)
-    }
-  }
-  walk(join(actionDir, 'dist'))
-  if (!files.some((f) => f.endsWith('/dist/index.js'))) return false
-  for (const f of files) {
-    const text = readFileSync(f, 'utf8')
-    if (!text.trim()) return false
-    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g))
-      if (!existsSync(resolve(dirname(f), m[1]))) return false
-  }
-  return true
-}
-for (let attempt = 1; ; attempt++) {
-  rmSync(actionDir, { recursive: true, force: true })
-  try {
-    cpSync(join(ROOT, 'dist'), join(actionDir, 'dist'), { recursive: true })
-    if (copyIsWhole()) break
-  } catch {
-    // dist/ vanished while being copied
-  }
-  if (attempt === 60) {
-    console.error('dist/ is missing or incomplete: run `npm run build` first')
-    rmSync(scratch, { recursive: true, force: true })
-    process.exit(2)
-  }
-  if (attempt === 1) log('dist/ is missing or incomplete (a build running?): waiting for it ...')
-  await new Promise((r) => setTimeout(r, 1000))
-}
-cpSync(join(ROOT, 'action.yml'), join(actionDir, 'action.yml'))
-
-const job = {
-  workspace: join(scratch, 'workspace'),
-  temp: join(scratch, 'runner-temp'),
-  outputFile: join(scratch, 'output'),
-  stateFile: join(scratch, 'state'),
-  summaryFile: join(scratch, 'summary.md'),
-  eventFile: join(scratch, 'event.json')
-}
-mkdirSync(job.workspace)
-mkdirSync(job.temp)
-for (const f of [job.outputFile, job.stateFile, job.summaryFile]) writeFileSync(f, '')
-writeFileSync(job.eventFile, '{}')
-
-function parseCommandFile(text) {
-  const out = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '')
-    if (!m) continue
-    const value = []
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
-    out[m[1]] = value.join('\n')
-  }
-  return out
-}
+const { fixtures, scratch, actionDir } = await prepareScript(
+  'red-button-soak-',
+  ['github-api', 'sample-service', 'start-stand-ins'],
+  log
+)
+const { DEFAULT_SHA, startProductionApi, startSampleService } = fixtures
+const job = newJob({ dir: scratch })
 
 function readProc(pid) {
   try {
@@ -174,16 +93,7 @@ function readProc(pid) {
 
 // ---------------------------------------------------------------- the run
 
-const api = await startGitHubApi()
-seedGreenRepo(api, DEFAULT_SHA)
-seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
-api.addDeployment({
-  sha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
-  ref: 'v1.1.9',
-  environment: 'production',
-  payload: { version: 'v1.1.9' },
-  statuses: [{ state: 'in_progress' }, { state: 'success' }]
-})
+const api = await startProductionApi()
 const service = await startSampleService()
 const monitoring = await startSampleService()
 
@@ -206,27 +116,10 @@ const inputs = {
   'command-timeout': '20s'
 }
 const env = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: process.env.HOME ?? '/tmp',
-  GITHUB_REPOSITORY: 'acme/shop',
-  GITHUB_SHA: DEFAULT_SHA,
-  GITHUB_REF: 'refs/heads/main',
-  GITHUB_ACTOR: 'alice',
-  GITHUB_RUN_ID: '7001',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_EVENT_NAME: 'push',
-  GITHUB_EVENT_PATH: job.eventFile,
-  GITHUB_API_URL: api.url,
-  GITHUB_SERVER_URL: 'https://github.example',
-  GITHUB_WORKSPACE: job.workspace,
-  RUNNER_TEMP: job.temp,
-  GITHUB_OUTPUT: job.outputFile,
-  GITHUB_STATE: job.stateFile,
-  GITHUB_STEP_SUMMARY: job.summaryFile,
+  ...runnerEnv(job, { apiUrl: api.url, sha: DEFAULT_SHA }),
   RED_BUTTON_NOW: NOW,
-  'INPUT_GITHUB-TOKEN': TOKEN
+  ...inputEnv(inputs, TOKEN)
 }
-for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v
 
 log(
   `deploying with a ${WINDOW_MS / 1000}s window at ${INTERVAL_MS}ms (${ROUNDS} rounds), ` +
@@ -237,8 +130,6 @@ const samples = []
 let windowStart
 let windowEnd
 let roundsSeen = 0
-let stdoutTail = ''
-let stderrTail = ''
 /** every second, a full GC, then the heap still in use, on the action's stderr */
 const HEAP_TAG = 'soak-heap-used '
 const heapArgs = []
@@ -250,46 +141,22 @@ if (GC) {
   )
   heapArgs.push('--expose-gc', `--import=${pathToFileURL(probe).href}`)
 }
-const child = spawn(
-  process.execPath,
-  [...heapArgs, ...NODE_ARGS, join(actionDir, 'dist', 'index.js')],
-  {
-    cwd: job.workspace,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  }
-)
-const spawnedAt = performance.now()
+let child
+let spawnedAt = performance.now()
 const since = () => performance.now() - spawnedAt
-let pending = ''
-child.stdout.setEncoding('utf8')
-child.stdout.on('data', (chunk) => {
-  stdoutTail = (stdoutTail + chunk).slice(-4000)
-  pending += chunk
-  let nl
-  while ((nl = pending.indexOf('\n')) >= 0) {
-    const line = pending.slice(0, nl)
-    pending = pending.slice(nl + 1)
-    if (/monitor round \d+/.test(line)) {
-      roundsSeen++
-      if (windowStart === undefined) windowStart = since()
-    }
-    if (/monitoring (passed|failed)|monitoring cancelled/.test(line)) windowEnd ??= since()
-  }
-})
-child.stderr.setEncoding('utf8')
-let pendingErr = ''
-child.stderr.on('data', (chunk) => {
-  pendingErr += chunk
-  let nl
-  while ((nl = pendingErr.indexOf('\n')) >= 0) {
-    const line = pendingErr.slice(0, nl)
-    pendingErr = pendingErr.slice(nl + 1)
+let sampler
+function onLine(line, stream) {
+  if (stream === 'stderr') {
     // the GC has just run: the RSS now is what the action holds
     if (line.startsWith(HEAP_TAG)) sample(Number(line.slice(HEAP_TAG.length)) / 1024)
-    else if (line) stderrTail = `${stderrTail}${line}\n`.slice(-2000)
+    return
   }
-})
+  if (/monitor round \d+/.test(line)) {
+    roundsSeen++
+    if (windowStart === undefined) windowStart = since()
+  }
+  if (/monitoring (passed|failed)|monitoring cancelled/.test(line)) windowEnd ??= since()
+}
 
 function sample(heapKB) {
   const s = readProc(child.pid)
@@ -304,19 +171,28 @@ function sample(heapKB) {
     )
   }
 }
-const sampler = GC ? undefined : setInterval(() => sample(), SAMPLE_MS)
-const killer = setTimeout(() => {
-  log(`no end after ${HARD_LIMIT_MS / 1000}s: killing the action`)
-  child.kill('SIGKILL')
-}, HARD_LIMIT_MS)
-const exit = await new Promise((resolvePromise) => {
-  child.on('error', (e) => resolvePromise({ code: null, signal: null, error: e }))
-  child.on('close', (code, signal) => resolvePromise({ code, signal }))
-})
+const exit = await runStep('index.js', job, env, {
+  actionDir,
+  nodeArgs: [...heapArgs, ...NODE_ARGS],
+  timeoutMs: HARD_LIMIT_MS,
+  onTimeout: () => log(`no end after ${HARD_LIMIT_MS / 1000}s: killing the action`),
+  onSpawn: (c) => {
+    child = c
+    spawnedAt = performance.now()
+    if (!GC) sampler = setInterval(() => sample(), SAMPLE_MS)
+  },
+  onLine
+}).catch((error) => ({ code: null, signal: null, error, stdout: '', stderr: '', outputs: {} }))
 clearInterval(sampler)
-clearTimeout(killer)
 await Promise.all([api.close(), service.close(), monitoring.close()])
-const outputs = parseCommandFile(readFileSync(job.outputFile, 'utf8'))
+const { outputs } = exit
+const stdoutTail = exit.stdout.slice(-4000)
+const stderrTail = exit.stderr
+  .split('\n')
+  .filter((line) => line && !line.startsWith(HEAP_TAG))
+  .map((line) => `${line}\n`)
+  .join('')
+  .slice(-2000)
 rmSync(scratch, { recursive: true, force: true })
 
 // ---------------------------------------------------------------- verdict

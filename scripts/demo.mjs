@@ -8,7 +8,8 @@
  *      tests fail, Red Button rolls the code back to v1 and the migration back; the order
  *      placed before the deploy is still there.
  *
- * A copy of dist/ runs as a runner runs it (main, then post): INPUT_* variables, the
+ * A copy of dist/ runs as a runner runs it (main, then post; bench/action-runner.mjs, the
+ * runner of the benchmark and the end-to-end tests too): INPUT_* variables, the
  * GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, GITHUB_* variables, with the
  * GitHub API answered by the loopback stand-in of __fixtures__/ and Slack, the webhook and
  * the monitoring URL by its receiver. The demo then checks the outcome and exits 1 when
@@ -30,29 +31,26 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  cpSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  createWriteStream
-} from 'node:fs'
+import { existsSync, mkdirSync, rmSync, createWriteStream } from 'node:fs'
 import net from 'node:net'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { join } from 'node:path'
 import yaml from 'js-yaml'
 import { columnsOf, connect, waitForDatabase } from '../examples/demo/lib/db-client.mjs'
 import { environmentPaths, portVariable, DEFAULT_PORTS } from '../examples/demo/lib/config.mjs'
 import { latestBackup } from '../examples/demo/lib/backups.mjs'
 import { isShop, readPid, stopService } from '../examples/demo/lib/service-control.mjs'
 import { listMigrations, migrationsOf } from '../examples/demo/lib/migrations.mjs'
-import { compileFixtures } from '../bench/compile-fixtures.mjs'
+import {
+  ROOT,
+  actionScratch,
+  inputEnv,
+  newJob,
+  runPost,
+  runStep,
+  runnerEnv
+} from '../bench/action-runner.mjs'
+import { loadFixtures } from '../bench/compile-fixtures.mjs'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const DEMO = join(ROOT, 'examples', 'demo')
 
 /** Tuesday 2026-11-24 10:00 in Paris: outside every default freeze window. */
@@ -62,6 +60,8 @@ const REPOSITORY = 'acme/shop'
 const sha = (label) => createHash('sha1').update(`${REPOSITORY} ${label}`).digest('hex')
 const SHA = { v1: sha('v1'), v2: sha('v2') }
 const WEBHOOK_SECRET = 'demo-webhook-secret'
+/** action.yml's only default, passed by the runner as if the workflow had set it */
+const TOKEN = 'ghs_demo0000000000000000000000000000000'
 /** hard limit for one run of dist/index.js */
 const RUN_TIMEOUT_MS = 50_000
 const ENVIRONMENTS = ['staging', 'production']
@@ -177,34 +177,18 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 // ---------------------------------------------------------------------------------------
 // Preparation
 
-const distReady = () =>
-  existsSync(join(ROOT, 'dist', 'index.js')) && existsSync(join(ROOT, 'dist', 'post.js'))
-
 /**
- * A copy of dist/ and action.yml, as a runner checks out the action: no node_modules next
- * to it, and a rebuild of dist/ during the demo changes nothing. Builds only when missing.
+ * A copy of dist/ and action.yml in a new demo folder, as a runner checks out the action: no
+ * node_modules next to it, and a rebuild of dist/ during the demo changes nothing. Builds
+ * only when dist/ is missing.
  */
-function copyAction(dir) {
-  if (!distReady()) {
+async function prepareAction() {
+  if (!existsSync(join(ROOT, 'dist', 'index.js'))) {
     console.log('dist/ is missing: npm run build')
     const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' })
-    if (r.status !== 0 || !distReady()) throw new Error('npm run build failed')
+    if (r.status !== 0) throw new Error('npm run build failed')
   }
-  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true })
-  cpSync(join(ROOT, 'action.yml'), join(dir, 'action.yml'))
-  return dir
-}
-
-/** The TypeScript stand-ins of __fixtures__, transpiled (and cached) by bench/compile-fixtures. */
-async function loadStandIns() {
-  const dir = await compileFixtures()
-  const load = (name) => import(pathToFileURL(join(dir, `${name}.js`)).href)
-  const [github, receiver, scenes] = await Promise.all([
-    load('github-api'),
-    load('webhook-receiver'),
-    load('start-stand-ins')
-  ])
-  return { ...github, ...receiver, ...scenes }
+  return actionScratch('red-button-demo-', { log: (msg) => console.log(dim(`  ${msg}`)) })
 }
 
 function portFree(port) {
@@ -269,28 +253,6 @@ async function startDatabase(environment) {
 // ---------------------------------------------------------------------------------------
 // The runner
 
-/** Parses the `name<<DELIMITER` format of GITHUB_OUTPUT / GITHUB_STATE. */
-function parseCommandFile(text) {
-  const out = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i])
-    if (!m) continue
-    const value = []
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
-    out[m[1]] = value.join('\n')
-  }
-  return out
-}
-
-/** As the runner turns inputs into variables: INPUT_ + upper case, hyphens kept. */
-function inputEnv(inputs) {
-  const env = {}
-  for (const [k, v] of Object.entries(inputs))
-    env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
-  return env
-}
-
 /** How a runner shows workflow commands; masks and debug lines are not shown. */
 function renderLogLine(line, secrets) {
   for (const s of secrets) if (s) line = line.split(s).join('***')
@@ -304,39 +266,39 @@ function renderLogLine(line, secrets) {
   return line
 }
 
-function runNode(file, env, { cwd, logFile, secrets }) {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [file], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    childPids.add(child.pid)
-    current = { child, closed: new Promise((r) => child.once('close', r)) }
-    const log = createWriteStream(logFile, { flags: 'a' })
-    let pending = ''
-    const onData = (d) => {
-      log.write(d)
-      pending += d.toString()
-      const lines = pending.split('\n')
-      pending = lines.pop()
-      for (const l of lines) {
-        const shown = renderLogLine(l, secrets)
-        if (shown !== undefined) console.log(`  ${dim('│')} ${shown}`)
-      }
+/**
+ * One step of the action (index.js for main, post.js for post), its log shown as a runner
+ * shows it and appended to the job's log file.
+ */
+async function runActionStep(entry, job, env, secrets) {
+  const log = createWriteStream(job.log, { flags: 'a' })
+  let pid
+  const opts = {
+    actionDir,
+    cwd: ROOT,
+    timeoutMs: RUN_TIMEOUT_MS,
+    onTimeout: () =>
+      console.error(
+        red(`  dist/${entry} did not finish within ${RUN_TIMEOUT_MS / 1000}s: killing it`)
+      ),
+    onSpawn: (child) => {
+      pid = child.pid
+      childPids.add(pid)
+      current = { child, closed: new Promise((r) => child.once('close', r)) }
+    },
+    onLine: (line) => {
+      log.write(`${line}\n`)
+      const shown = renderLogLine(line, secrets)
+      if (shown !== undefined) console.log(`  ${dim('│')} ${shown}`)
     }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    const timer = setTimeout(() => {
-      console.error(red(`  ${file} did not finish within ${RUN_TIMEOUT_MS / 1000}s: killing it`))
-      child.kill('SIGKILL')
-    }, RUN_TIMEOUT_MS)
-    child.once('error', reject)
-    child.once('close', (code, signal) => {
-      clearTimeout(timer)
-      childPids.delete(child.pid)
-      current = undefined
-      if (pending) onData('\n')
-      log.end()
-      resolveRun({ code, signal })
-    })
-  })
+  }
+  try {
+    return await (entry === 'post.js' ? runPost(job, env, opts) : runStep(entry, job, env, opts))
+  } finally {
+    childPids.delete(pid)
+    current = undefined
+    log.end()
+  }
 }
 
 const runs = []
@@ -351,21 +313,15 @@ async function runAction({ title, inputs, sha: commit, standIn }) {
   const runId = 7000 + runNumber
   standIn.api.addRun({ id: runId, check_suite_id: 9000 + runNumber, head_sha: commit })
   const dir = join(demoDir, 'runs', `${runNumber}-${inputs.version}-${inputs.environment}`)
-  const job = {
-    temp: join(dir, 'runner-temp'),
-    output: join(dir, 'output'),
-    state: join(dir, 'state'),
-    summary: join(dir, 'summary.md'),
-    event: join(dir, 'event.json'),
-    log: join(dir, 'log.txt')
-  }
-  mkdirSync(job.temp, { recursive: true })
-  for (const f of [job.output, job.state, job.summary]) writeFileSync(f, '')
-  writeFileSync(job.event, '{}\n')
+  const job = { ...newJob({ dir, workspace: ROOT }), log: join(dir, 'log.txt') }
 
   const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? tmpdir(),
+    ...runnerEnv(job, {
+      apiUrl: standIn.api.url,
+      sha: commit,
+      runId,
+      eventName: 'workflow_dispatch'
+    }),
     ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
     LANG: 'C.UTF-8',
     // what the workflow gives the job: where the demo lives, the ports of the shops
@@ -374,51 +330,19 @@ async function runAction({ title, inputs, sha: commit, standIn }) {
     // a fixed Tuesday morning: honoured because this is not GitHub Actions
     RED_BUTTON_NOW: NOW,
     CI: 'true',
-    GITHUB_REPOSITORY: REPOSITORY,
-    GITHUB_SHA: commit,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_ACTOR: 'alice',
-    GITHUB_RUN_ID: String(runId),
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_EVENT_NAME: 'workflow_dispatch',
-    GITHUB_EVENT_PATH: job.event,
-    GITHUB_API_URL: standIn.api.url,
-    GITHUB_SERVER_URL: 'https://github.example',
-    GITHUB_WORKSPACE: ROOT,
-    RUNNER_TEMP: job.temp,
-    GITHUB_OUTPUT: job.output,
-    GITHUB_STATE: job.state,
-    GITHUB_STEP_SUMMARY: job.summary,
-    // action.yml's only default, passed by the runner as if the workflow had set it
-    'INPUT_GITHUB-TOKEN': 'ghs_demo0000000000000000000000000000000',
-    ...inputEnv(inputs)
+    ...inputEnv(inputs, TOKEN)
   }
-  const secrets = [
-    env['INPUT_GITHUB-TOKEN'],
-    inputs['slack-webhook'],
-    inputs['webhook-url'],
-    inputs['webhook-secret']
-  ]
+  const secrets = [TOKEN, inputs['slack-webhook'], inputs['webhook-url'], inputs['webhook-secret']]
 
   banner(`Run ${runNumber}: ${title}`)
   printInputs(inputs)
   console.log(dim(`  dist/index.js  (${elapsed()} since start)`))
   const receivedBefore = standIn.receiver.requests.length
-  const main = await runNode(join(actionDir, 'dist', 'index.js'), env, {
-    cwd: ROOT,
-    logFile: job.log,
-    secrets
-  })
-  const state = parseCommandFile(readFileSync(job.state, 'utf8'))
-  const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
+  const main = await runActionStep('index.js', job, env, secrets)
   console.log(dim('  dist/post.js'))
-  const post = await runNode(
-    join(actionDir, 'dist', 'post.js'),
-    { ...env, ...stateEnv },
-    { cwd: ROOT, logFile: job.log, secrets }
-  )
+  const post = await runActionStep('post.js', job, env, secrets)
 
-  const outputs = parseCommandFile(readFileSync(job.output, 'utf8'))
+  const { outputs } = post
   let record = {}
   try {
     record = yaml.load(outputs.record ?? '')?.deployment ?? {}
@@ -432,7 +356,7 @@ async function runAction({ title, inputs, sha: commit, standIn }) {
     postCode: post.code,
     outputs,
     record,
-    summaryFile: job.summary,
+    summaryFile: job.summaryFile,
     notifications: standIn.receiver.requests.slice(receivedBefore)
   }
   runs.push(result)
@@ -456,7 +380,7 @@ async function runAction({ title, inputs, sha: commit, standIn }) {
     console.log(`  ${bold('notifications received')}:`)
     for (const r of mine) console.log(`    ${describeNotification(r, standIn)}`)
   }
-  console.log(`  ${bold('job summary')}: ${job.summary}`)
+  console.log(`  ${bold('job summary')}: ${job.summaryFile}`)
   return result
 }
 
@@ -667,8 +591,9 @@ async function story(standIn, databases) {
 }
 
 async function main() {
-  demoDir = mkdtempSync(join(tmpdir(), 'red-button-demo-'))
-  actionDir = copyAction(join(demoDir, 'action'))
+  const prepared = await prepareAction()
+  demoDir = prepared.scratch
+  actionDir = prepared.actionDir
   banner('Red Button demo')
   console.log(`  demo folder: ${demoDir}`)
   console.log(`  clock: ${NOW} (Tuesday 10:00 in ${TIMEZONE}) via RED_BUTTON_NOW`)
@@ -686,7 +611,7 @@ async function main() {
     }
   })
 
-  const fixtures = await loadStandIns()
+  const fixtures = await loadFixtures('github-api', 'webhook-receiver', 'start-stand-ins')
   // the stand-in's clock runs with the action's: from the same fixed Tuesday morning
   const offset = Date.parse(NOW) - Date.now()
   const api = await fixtures.startGitHubApi({ clock: () => new Date(Date.now() + offset) })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import yaml from 'js-yaml'
 import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
 import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
-import { startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
+import { seedLiveDeployment, startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
 import {
   baseEnv,
   newJob,
@@ -26,13 +26,7 @@ let job: RunnerJob
 
 beforeEach(async () => {
   api = await startReleasableApi()
-  api.addDeployment({
-    sha: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
-    ref: 'v1.1.9',
-    environment: 'production',
-    payload: { version: 'v1.1.9' },
-    statuses: [{ state: 'in_progress' }, { state: 'success' }]
-  })
+  seedLiveDeployment(api)
   service = await startSampleService()
   monitoring = await startSampleService()
   job = newJob()
