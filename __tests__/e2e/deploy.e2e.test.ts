@@ -235,10 +235,12 @@ describe('a deployment run by dist/ as a runner runs it', () => {
 
   it('SIGTERM during the deploy command stops it, rolls back, and writes the final status', async () => {
     const r = await runMain(job, env(), {
-      inputs: inputs({ 'deploy-command': 'bash step.sh deploy; echo deploying; sleep 60' }),
+      inputs: inputs({
+        'deploy-command': 'bash step.sh deploy; echo "now $DEPLOY_PHASE-ing"; sleep 60'
+      }),
       onSpawn: (child, out) => {
         const poll = setInterval(() => {
-          if (out.text().includes('deploying')) {
+          if (out.text().includes('now deploy-ing')) {
             clearInterval(poll)
             child.kill('SIGTERM')
           }
@@ -261,11 +263,11 @@ describe('a deployment run by dist/ as a runner runs it', () => {
     const marker = join(job.workspace, 'deploy-still-running')
     const main = await runMain(job, env(), {
       inputs: inputs({
-        'deploy-command': `bash step.sh deploy; echo deploying; sleep 60; touch ${marker}`
+        'deploy-command': `bash step.sh deploy; echo "now $DEPLOY_PHASE-ing"; sleep 60; touch ${marker}`
       }),
       onSpawn: (child, out) => {
         const poll = setInterval(() => {
-          if (out.text().includes('deploying')) {
+          if (out.text().includes('now deploy-ing')) {
             clearInterval(poll)
             child.kill('SIGKILL')
           }

@@ -62,7 +62,9 @@ export function viewOf(d: Deployment): DeploymentView {
     creator: d.creator?.login ?? 'unknown',
     version: typeof payload.version === 'string' && payload.version ? payload.version : d.ref,
     read: false,
-    byRedButton: payload.tool === TOOL_NAME
+    byRedButton: payload.tool === TOOL_NAME,
+    // our own deployments name their run from the start, before any status
+    logUrl: typeof payload.run_url === 'string' && payload.run_url ? payload.run_url : undefined
   }
 }
 
@@ -73,7 +75,7 @@ export function applyStatus(
   ownRunId?: number
 ): void {
   v.state = latest?.state
-  v.logUrl = latest?.log_url ?? undefined
+  v.logUrl = latest?.log_url || v.logUrl
   v.read = true
   if (ownRunId !== undefined && v.logUrl) {
     v.ownRun = new RegExp(`/actions/runs/${ownRunId}(/|$|\\?)`).test(v.logUrl)

@@ -187,7 +187,7 @@ export class Process {
       const detail = p.lockHeld(
         holder.id,
         holder.creator,
-        formatDuration(this.now().getTime() - holder.createdAt.getTime()),
+        formatDuration(Math.max(0, this.now().getTime() - holder.createdAt.getTime())),
         holder.state ?? 'starting'
       )
       const lock = this.record.checklist.find((i) => i.id === 'lock')
