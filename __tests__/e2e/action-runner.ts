@@ -82,3 +82,18 @@ export const runMain: Step = (job, env, opts) => step('index.js', job, env, opts
 
 /** The post step: the runner hands it the state that main saved, as STATE_* variables. */
 export const runPost: Step = (job, env, opts) => step('post.js', job, env, opts)
+
+/** An `onSpawn` that sends `signal` to the step once its log shows `text` (as a runner cancels). */
+export function signalWhen(
+  text: string,
+  signal: NodeJS.Signals
+): NonNullable<StepOptions['onSpawn']> {
+  return (child, out) => {
+    const poll = setInterval(() => {
+      if (!out.text().includes(text)) return
+      clearInterval(poll)
+      child.kill(signal)
+    }, 20)
+    child.once('close', () => clearInterval(poll))
+  }
+}

@@ -11,6 +11,7 @@ import {
   removeJob,
   runMain,
   runPost,
+  signalWhen,
   type RunnerJob,
   type StepResult
 } from './action-runner.js'
@@ -219,14 +220,7 @@ describe('a deployment run by dist/ as a runner runs it', () => {
   it('SIGINT during monitoring rolls back and leaves a final status: cancelled', async () => {
     const r = await runMain(job, env(), {
       inputs: inputs({ 'monitor-duration': '60s', 'monitor-interval': '500ms' }),
-      onSpawn: (child, out) => {
-        const poll = setInterval(() => {
-          if (out.text().includes('monitor round 2/')) {
-            clearInterval(poll)
-            child.kill('SIGINT')
-          }
-        }, 50)
-      }
+      onSpawn: signalWhen('monitor round 2/', 'SIGINT')
     })
     expect(r.outputs.status).toBe('cancelled')
     expect(order().slice(-2)).toEqual(['rollback', 'migrate-rollback'])
@@ -238,14 +232,7 @@ describe('a deployment run by dist/ as a runner runs it', () => {
       inputs: inputs({
         'deploy-command': 'bash step.sh deploy; echo "now $DEPLOY_PHASE-ing"; sleep 60'
       }),
-      onSpawn: (child, out) => {
-        const poll = setInterval(() => {
-          if (out.text().includes('now deploy-ing')) {
-            clearInterval(poll)
-            child.kill('SIGTERM')
-          }
-        }, 50)
-      }
+      onSpawn: signalWhen('now deploy-ing', 'SIGTERM')
     })
     expect(r.outputs.status).toBe('cancelled')
     expect(order()).toEqual([
@@ -265,14 +252,7 @@ describe('a deployment run by dist/ as a runner runs it', () => {
       inputs: inputs({
         'deploy-command': `bash step.sh deploy; echo "now $DEPLOY_PHASE-ing"; sleep 60; touch ${marker}`
       }),
-      onSpawn: (child, out) => {
-        const poll = setInterval(() => {
-          if (out.text().includes('now deploy-ing')) {
-            clearInterval(poll)
-            child.kill('SIGKILL')
-          }
-        }, 50)
-      }
+      onSpawn: signalWhen('now deploy-ing', 'SIGKILL')
     })
     expect(main.signal).toBe('SIGKILL')
     const id = main.state['deployment-id']

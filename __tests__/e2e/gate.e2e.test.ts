@@ -5,7 +5,7 @@ import yaml from 'js-yaml'
 import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
 import { seedGreenRepo, startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
 import { startReceiver, type Receiver } from '../../__fixtures__/webhook-receiver.js'
-import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
+import { baseEnv, newJob, removeJob, runMain, type RunnerJob, signalWhen } from './action-runner.js'
 
 // Friday 2026-11-27 15:00 in Paris (UTC+1) is 14:00 UTC: inside the default freeze.
 const FRIDAY_1500_PARIS = '2026-11-27T14:00:00Z'
@@ -158,14 +158,7 @@ describe('dist/index.js as a runner runs it (gate and dry run)', () => {
       { ...baseEnv(job, api.url, DEFAULT_SHA), RED_BUTTON_NOW: THURSDAY_1000_PARIS },
       {
         inputs: inputs({ 'dry-run': 'false', 'checks-timeout': '5m' }),
-        onSpawn: (child, out) => {
-          const poll = setInterval(() => {
-            if (out.text().includes('Waiting for checks: slow-e2e')) {
-              clearInterval(poll)
-              child.kill('SIGINT')
-            }
-          }, 20)
-        }
+        onSpawn: signalWhen('Waiting for checks: slow-e2e', 'SIGINT')
       }
     )
     expect(r.outputs.status).toBe('cancelled')
