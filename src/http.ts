@@ -150,26 +150,63 @@ export async function httpFetch(input: string | URL, o: HttpOptions = {}): Promi
   }
 }
 
+/** A controller that also aborts when `parent` does; `dispose` stops listening to the parent. */
+export function linkedAbort(parent?: AbortSignal): {
+  controller: AbortController
+  dispose: () => void
+} {
+  const controller = new AbortController()
+  const onAbort = (): void => controller.abort(parent?.reason)
+  if (parent?.aborted) controller.abort(parent.reason)
+  else parent?.addEventListener('abort', onAbort, { once: true })
+  return { controller, dispose: () => parent?.removeEventListener('abort', onAbort) }
+}
+
 /** A signal that aborts after `ms` or when `parent` aborts; `dispose` clears the timer. */
 export function timeoutSignal(
   ms: number,
   parent?: AbortSignal
 ): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
-  const controller = new AbortController()
+  const { controller, dispose } = linkedAbort(parent)
   let fired = false
   const timer = setTimeout(() => {
     fired = true
     controller.abort()
   }, ms)
-  const onAbort = (): void => controller.abort()
-  if (parent?.aborted) controller.abort()
-  parent?.addEventListener('abort', onAbort, { once: true })
   return {
     signal: controller.signal,
     timedOut: () => fired,
     dispose: () => {
       clearTimeout(timer)
-      parent?.removeEventListener('abort', onAbort)
+      dispose()
     }
+  }
+}
+
+/** Retry-After in ms (delta-seconds or HTTP date), at most `capMs`; undefined when absent or unreadable. */
+export function retryAfterMs(
+  value: string | null,
+  now: Date,
+  capMs = Infinity
+): number | undefined {
+  if (!value) return undefined
+  const text = value.trim()
+  let ms: number
+  if (/^\d+$/.test(text)) ms = Number(text) * 1000
+  else {
+    const at = Date.parse(text)
+    if (Number.isNaN(at)) return undefined
+    ms = at - now.getTime()
+  }
+  return Math.min(capMs, Math.max(0, ms))
+}
+
+/** Whether `text` is an absolute http(s) URL with a host. */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text)
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== ''
+  } catch {
+    return false
   }
 }

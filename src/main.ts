@@ -7,7 +7,6 @@ import { runGate, type GateResult } from './gate/index.js'
 import type { UrlAnswer } from './gate/monitoring.js'
 import { MONITORING_TIMEOUT_MS } from './gate/monitoring.js'
 import { GitHubApi } from './github/api.js'
-import { RestClient } from './github/client.js'
 import { ContextError, defaultVersion, readRunContext, type RunContext } from './github/context.js'
 import { recordYaml, rollbackPlanText } from './report/record.js'
 import { renderSummary } from './report/summary.js'
@@ -69,13 +68,17 @@ export function recordFilePath(
 
 /** Reads and validates inputs; every secret is masked before anything else is logged. */
 export function loadSettings(core: Core, workspace: string): Settings {
-  const read = (name: string): string => core.getInput(name)
-  for (const name of SECRET_INPUTS) {
-    const value = read(name).trim()
-    if (value) core.setSecret(value)
+  const masked = new Set<string>()
+  const mask = (values: string[]): void => {
+    for (const v of values.filter((v) => !masked.has(v))) {
+      core.setSecret(v)
+      masked.add(v)
+    }
   }
-  const { raw, configFile } = mergeInputs((name) => read(name), workspace)
-  for (const secret of secretValues(raw)) core.setSecret(secret)
+  // the workflow's secrets first: reading the policy file may fail
+  mask(secretValues(Object.fromEntries(SECRET_INPUTS.map((n) => [n, core.getInput(n)]))))
+  const { raw, configFile } = mergeInputs((name) => core.getInput(name), workspace)
+  mask(secretValues(raw))
   return { ...parseSettings(raw), configFile }
 }
 
@@ -228,11 +231,7 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
 
   const version = settings.version ?? defaultVersion(ctx)
   const recordFile = recordFilePath(ctx, settings, version, startedAt)
-  const api = new GitHubApi(
-    new RestClient({ baseUrl: ctx.apiUrl, token: settings.githubToken, clock }),
-    ctx.owner,
-    ctx.repo
-  )
+  const api = GitHubApi.forRun(ctx, settings.githubToken, clock)
   const partial = { settings, ctx, version, startedAt, recordFile }
   const state: RunState = { ...partial, record: baseRecord(partial, clock) }
   core.info(

@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path'
 import yaml from 'js-yaml'
 import { z } from 'zod'
 import { MAX_DURATION_MS, parseDuration } from './duration.js'
+import { isHttpUrl } from './http.js'
 import { checkListSchema, type Check } from './run/checks.js'
 import { DEFAULT_FREEZE, freezeListSchema, type FreezeWindow } from './schedule/freeze.js'
 import { isValidTimeZone } from './schedule/windows.js'
@@ -143,15 +144,6 @@ function listOf(text: string): string[] {
     .filter((s) => s.length > 0)
 }
 
-function httpUrl(text: string): boolean {
-  try {
-    const u = new URL(text)
-    return u.protocol === 'http:' || u.protocol === 'https:'
-  } catch {
-    return false
-  }
-}
-
 /** Collects problems per input so that the step fails once, naming every bad input. */
 class Reader {
   readonly problems: string[] = []
@@ -221,16 +213,16 @@ class Reader {
     const t = this.optional(name)
     if (t === undefined) return undefined
     // URLs may be secrets (webhooks): never echo them back in the error.
-    if (!httpUrl(t)) return this.bad(name, 'an http or https URL')
+    if (!isHttpUrl(t)) return this.bad(name, 'an http or https URL')
     return t
   }
 
   urls(name: InputName): string[] {
     const items = this.yamlOrList(name)
-    const bad = items.findIndex((u) => !httpUrl(u))
+    const bad = items.findIndex((u) => !isHttpUrl(u))
     // A monitoring URL may carry a key (query, user info) and is not masked: say which entry.
     if (bad >= 0) this.bad(name, `http or https URLs (entry ${bad + 1} of ${items.length} is not)`)
-    return items.filter(httpUrl)
+    return items.filter(isHttpUrl)
   }
 
   /** A list given as YAML (`[a, b]` or `- a`) or as comma/newline separated text. */

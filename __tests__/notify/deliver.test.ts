@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startReceiver, type Receiver } from '../../__fixtures__/webhook-receiver.js'
-import { postJson, retryAfterMs, scrubber } from '../../src/notify/deliver.js'
+import { MAX_RETRY_AFTER_MS, postJson, scrubber } from '../../src/notify/deliver.js'
+import { retryAfterMs } from '../../src/http.js'
 import { assertNoSecrets, fakeLog, instantClock } from './helpers.js'
 
 const SECRET_PATH = '/services/T000/B000/XXXXsecretXXXX'
@@ -172,9 +173,10 @@ describe('postJson', () => {
 describe('helpers', () => {
   it('reads Retry-After as seconds or a date', () => {
     const now = new Date('2026-11-25T09:00:00Z')
-    expect(retryAfterMs('5', now)).toBe(5000)
-    expect(retryAfterMs('Wed, 25 Nov 2026 09:00:10 GMT', now)).toBe(10_000)
-    expect(retryAfterMs('999', now)).toBe(30_000)
+    expect(retryAfterMs('5', now, MAX_RETRY_AFTER_MS)).toBe(5000)
+    expect(retryAfterMs('Wed, 25 Nov 2026 09:00:10 GMT', now, MAX_RETRY_AFTER_MS)).toBe(10_000)
+    expect(retryAfterMs('999', now, MAX_RETRY_AFTER_MS)).toBe(30_000)
+    expect(retryAfterMs('999', now)).toBe(999_000)
     expect(retryAfterMs('soon', now)).toBeUndefined()
     expect(retryAfterMs(null, now)).toBeUndefined()
   })

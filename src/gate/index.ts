@@ -3,7 +3,7 @@ import type { Log } from '../core.js'
 import type { GitHubApi } from '../github/api.js'
 import type { RunContext } from '../github/context.js'
 import type { ChecklistItem, Decision } from '../report/types.js'
-import { windowsFor } from '../schedule/windows.js'
+import { activeWindow, windowsFor } from '../schedule/windows.js'
 import type { Settings } from '../settings.js'
 import { evaluateBackup } from './backup.js'
 import { collectCiFacts, evaluateCi, type CiFacts } from './ci.js'
@@ -105,7 +105,7 @@ export async function gatherFacts(
   // the actor's role is read only when a P1 override is really needed then.
   window.now = deps.clock.now()
   const roleNeeded =
-    wantsOverride(window) && evaluateWindow(window, settings.language).active !== undefined
+    wantsOverride(window) && activeWindow(window.windows, window.now, window.timeZone) !== undefined
   const role = roleNeeded ? await readRole(deps.api, ctx.actor) : undefined
   return {
     now,

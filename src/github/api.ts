@@ -1,4 +1,6 @@
-import { GitHubError, type RestClient } from './client.js'
+import type { Clock } from '../clock.js'
+import { GitHubError, RestClient } from './client.js'
+import type { RunContext } from './context.js'
 
 /** The GitHub REST calls of DESIGN.md section 11, typed to the fields we read. */
 
@@ -66,6 +68,15 @@ export class GitHubApi {
     private readonly owner: string,
     private readonly repo: string
   ) {}
+
+  /** The API of this run's repository, through `GITHUB_API_URL`. */
+  static forRun(
+    ctx: Pick<RunContext, 'apiUrl' | 'owner' | 'repo'>,
+    token: string,
+    clock: Clock
+  ): GitHubApi {
+    return new GitHubApi(new RestClient({ baseUrl: ctx.apiUrl, token, clock }), ctx.owner, ctx.repo)
+  }
 
   private get base(): string {
     return `/repos/${encodeURIComponent(this.owner)}/${encodeURIComponent(this.repo)}`

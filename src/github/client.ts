@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js'
-import { httpFetch, timeoutSignal, type HttpResponse } from '../http.js'
+import { httpFetch, retryAfterMs, timeoutSignal, type HttpResponse } from '../http.js'
 
 /**
  * A small REST client over node:http (see http.ts). Octokit (with undici) would add ~500 KB to the
@@ -138,8 +138,7 @@ export class RestClient {
 
   /** How long to wait before retrying, or undefined when the failure is final. */
   private retryWait(res: HttpResponse, message: string, attempt: number): number | undefined {
-    const retryAfter = Number(res.headers.get('retry-after'))
-    const fromHeader = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined
+    const fromHeader = retryAfterMs(res.headers.get('retry-after'), this.opts.clock.now())
     const rateLimited =
       res.status === 429 ||
       (res.status === 403 &&

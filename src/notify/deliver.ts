@@ -6,7 +6,7 @@
 import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import { formatDuration } from '../duration.js'
-import { httpFetch, timeoutSignal } from '../http.js'
+import { httpFetch, retryAfterMs, timeoutSignal } from '../http.js'
 
 export interface PostOptions {
   clock: Clock
@@ -77,20 +77,6 @@ function secretsOf(url: string, headers: Readonly<{ [name: string]: string }>): 
   return out
 }
 
-/** Retry-After in ms (delta-seconds or HTTP date), capped; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | null, now: Date): number | undefined {
-  if (!value) return undefined
-  const text = value.trim()
-  let ms: number
-  if (/^\d+$/.test(text)) ms = Number(text) * 1000
-  else {
-    const at = Date.parse(text)
-    if (Number.isNaN(at)) return undefined
-    ms = at - now.getTime()
-  }
-  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms))
-}
-
 /** One printable line of at most `max` characters. */
 function snippet(text: string, max = 120): string {
   const flat = text
@@ -147,7 +133,7 @@ async function attemptOnce(
     const retry = status >= 500 || status === 429
     const waitMs =
       status === 429 || status === 503
-        ? retryAfterMs(res.headers.get('retry-after'), clock.now())
+        ? retryAfterMs(res.headers.get('retry-after'), clock.now(), MAX_RETRY_AFTER_MS)
         : undefined
     return { ok: false, retry, status, error, waitMs }
   } catch (err) {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isHttpUrl } from '../http.js'
 import { MAX_DURATION_MS, parseDuration } from '../duration.js'
 
 /** Default time limit of one HTTP or Prometheus probe. */
@@ -39,15 +40,6 @@ export type Check = HttpCheck | CommandCheck | PrometheusCheck
 
 const KINDS = { url: 'HTTP', run: 'command', prometheus: 'Prometheus' } as const
 type KindKey = keyof typeof KINDS
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const u = new URL(text)
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== ''
-  } catch {
-    return false
-  }
-}
 
 const name = z
   .string({

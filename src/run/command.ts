@@ -152,12 +152,7 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
     const pgid = child.pid
     if (pgid !== undefined) opts.onStart?.(pgid)
     const signalGroup = (sig: NodeJS.Signals): void => {
-      if (pgid === undefined) return
-      try {
-        process.kill(-pgid, sig)
-      } catch {
-        // group already gone
-      }
+      if (pgid !== undefined) signalProcessGroup(pgid, sig)
     }
     const terminate = (): void => {
       if (termSentAt !== undefined) return
@@ -287,6 +282,15 @@ function readLines(stream: Readable, onLine: (line: string) => void): Promise<vo
  * Whether any process of group `pgid` still runs. Zombies do not count: where PID 1 does not
  * reap orphans (some containers), a dead grandchild stays a zombie forever.
  */
+/** Sends `sig` to every process of group `pgid`; a group already gone is no error. */
+export function signalProcessGroup(pgid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, sig)
+  } catch {
+    // group already gone
+  }
+}
+
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0)

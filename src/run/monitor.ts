@@ -2,7 +2,8 @@ import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import { formatDuration } from '../duration.js'
 import type { Check } from './checks.js'
-import { linkedAbort, probe, type CheckResult, type ProbeContext } from './probes.js'
+import { linkedAbort } from '../http.js'
+import { probe, type CheckResult, type ProbeContext } from './probes.js'
 
 export interface MonitorOptions {
   /** `monitor-duration`; 0 skips the watch */

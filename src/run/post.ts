@@ -1,10 +1,9 @@
 import { finish, loadSettings, recordFilePath, type MainDeps, type RunState } from '../main.js'
 import { GitHubApi } from '../github/api.js'
-import { RestClient } from '../github/client.js'
 import { readRunContext } from '../github/context.js'
 import type { DeploymentRecord, StepName } from '../report/types.js'
 import { ChatAnnouncer } from '../notify/announcer.js'
-import { groupAlive } from './command.js'
+import { groupAlive, signalProcessGroup } from './command.js'
 import { Process } from './process.js'
 import { STATE } from './progress.js'
 
@@ -14,17 +13,10 @@ const KILL_GRACE_MS = 3000
 async function stopLeftover(pgid: number, deps: MainDeps): Promise<void> {
   if (!groupAlive(pgid)) return
   deps.core.warning(`Stopping the command left running by the main step (process group ${pgid})`)
-  const signal = (s: NodeJS.Signals): void => {
-    try {
-      process.kill(-pgid, s)
-    } catch {
-      // already gone
-    }
-  }
-  signal('SIGTERM')
+  signalProcessGroup(pgid, 'SIGTERM')
   const deadline = deps.clock.now().getTime() + KILL_GRACE_MS
   while (groupAlive(pgid) && deps.clock.now().getTime() < deadline) await deps.clock.sleep(50)
-  if (groupAlive(pgid)) signal('SIGKILL')
+  if (groupAlive(pgid)) signalProcessGroup(pgid, 'SIGKILL')
 }
 
 /**
@@ -60,11 +52,7 @@ export async function runPost(deps: MainDeps): Promise<void> {
     record
   }
   const started = (core.getState(STATE.started) || '').split(',').filter(Boolean) as StepName[]
-  const api = new GitHubApi(
-    new RestClient({ baseUrl: ctx.apiUrl, token: settings.githubToken, clock }),
-    ctx.owner,
-    ctx.repo
-  )
+  const api = GitHubApi.forRun(ctx, settings.githubToken, clock)
   const announcer = new ChatAnnouncer({ clock, core })
   await new Process(state, { api, clock, core, announcer }).finishKilled(started)
   await finish(state, deps)

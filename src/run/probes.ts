@@ -2,7 +2,7 @@ import type { Log } from '../core.js'
 import { formatDuration } from '../duration.js'
 import type { CheckResultRecord } from '../report/types.js'
 import type { Check, CommandCheck, HttpCheck, PrometheusCheck } from './checks.js'
-import { httpFetch } from '../http.js'
+import { httpFetch, timeoutSignal } from '../http.js'
 import { runCommand } from './command.js'
 
 export interface ProbeContext {
@@ -55,18 +55,6 @@ export async function probe(check: Check, ctx: ProbeContext): Promise<CheckResul
   }
 }
 
-/** An AbortController that also aborts when `parent` does; dispose() detaches it. */
-export function linkedAbort(parent?: AbortSignal): {
-  controller: AbortController
-  dispose: () => void
-} {
-  const controller = new AbortController()
-  const onAbort = (): void => controller.abort(parent?.reason)
-  if (parent?.aborted) controller.abort(parent.reason)
-  else parent?.addEventListener('abort', onAbort, { once: true })
-  return { controller, dispose: () => parent?.removeEventListener('abort', onAbort) }
-}
-
 /** Body text kept for `contains` and Prometheus answers. */
 const MAX_BODY = 1024 * 1024
 
@@ -96,30 +84,24 @@ async function get(
     target.password = ''
   }
 
-  const { controller, dispose } = linkedAbort(signal)
-  let timedOut = false
-  const timer = setTimeout(() => {
-    timedOut = true
-    controller.abort()
-  }, timeoutMs)
+  const deadline = timeoutSignal(timeoutMs, signal)
   try {
     const response = await httpFetch(target, {
       headers,
       redirect: 'follow',
-      signal: controller.signal,
+      signal: deadline.signal,
       maxBytes: MAX_BODY
     })
     const body = await response.text()
     return { ok: true, status: response.status, body, latencyMs: elapsed() }
   } catch (err) {
     let detail: string
-    if (timedOut) detail = `no answer within ${formatDuration(timeoutMs)}`
+    if (deadline.timedOut()) detail = `no answer within ${formatDuration(timeoutMs)}`
     else if (signal?.aborted) detail = 'cancelled'
     else detail = describeNetworkError(err)
     return { ok: false, detail, latencyMs: elapsed() }
   } finally {
-    clearTimeout(timer)
-    dispose()
+    deadline.dispose()
   }
 }
 
