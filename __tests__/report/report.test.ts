@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import yaml from 'js-yaml'
-import { commentMarker, renderComment } from '../../src/report/comment.js'
+import { DEFAULT_SHA, startGitHubApi } from '../../__fixtures__/github-api.js'
+import { fixedClock } from '../../src/clock.js'
+import { GitHubApi } from '../../src/github/api.js'
+import { commentMarker, publishPrComments, renderComment } from '../../src/report/comment.js'
+import { MemoryLog } from '../run/log.js'
 import { recordYaml, rollbackPlanText, toRecord } from '../../src/report/record.js'
 import { fenced, renderSummary, stepsChart, SUMMARY_LIMIT } from '../../src/report/summary.js'
 import type { DeploymentRecord } from '../../src/report/types.js'
@@ -121,5 +125,37 @@ describe('the PR comment', () => {
     const body = renderComment(record({ dry_run: true, status: 'planned' }), 'fr')
     expect(body).toContain('Plan de mise en production (simulation)')
     expect(body).toContain('| Point | Statut | Détail |')
+  })
+})
+
+describe('publishing the PR comment', () => {
+  it('writes on the open PRs of the commit and on the event PR, editing its own comment in place', async () => {
+    const api = await startGitHubApi()
+    try {
+      api.addPull(DEFAULT_SHA, { number: 3, title: 'open one', head_ref: 'a' })
+      api.addPull(DEFAULT_SHA, { number: 4, title: 'closed one', head_ref: 'b', state: 'closed' })
+      const github = GitHubApi.forRun(
+        { apiUrl: api.url, owner: 'acme', repo: 'shop' },
+        'token',
+        fixedClock(new Date(0))
+      )
+      const publish = (d: DeploymentRecord) =>
+        publishPrComments(github, {
+          sha: DEFAULT_SHA,
+          pullNumber: 9,
+          record: d,
+          language: 'en',
+          log: new MemoryLog()
+        })
+      expect(await publish(record({ status: 'planned', dry_run: true }))).toEqual(['#3', '#9'])
+      expect(await publish(record())).toEqual(['#3', '#9'])
+      const byIssue = (n: number) => api.state.comments.filter((c) => c.issue_number === n)
+      expect(byIssue(3)).toHaveLength(1)
+      expect(byIssue(9)).toHaveLength(1)
+      expect(byIssue(4)).toHaveLength(0)
+      expect(byIssue(9)[0]?.body).toContain('deployed')
+    } finally {
+      await api.close()
+    }
   })
 })
