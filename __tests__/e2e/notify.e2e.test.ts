@@ -115,6 +115,14 @@ describe('notifications of a deployment run by dist/', () => {
     expect(r.outputs.record).toMatch(/before: "?slack, teams, webhook: /)
   })
 
+  it('waits notify-lead-time after the "before" message, which says when', async () => {
+    const r = await main({ 'notify-lead-time': '2s' })
+    expect(r.outputs.status).toBe('deployed')
+    const before = slack.requests[0]
+    expect(JSON.stringify(before?.json)).toContain('in 2 s')
+    expect(startedAt('backup') - (before?.receivedAt ?? 0)).toBeGreaterThanOrEqual(1900)
+  })
+
   it('a Slack endpoint answering 500 leaves a warning and the deployment deployed', async () => {
     slack.respondWith([500, 500, 500, 500, 500, 500], 500)
     const r = await main()
