@@ -15,12 +15,6 @@ export default {
     chunkFileNames: 'chunks/[name].js',
     sourcemap: false
   },
-  // @actions/core imports its OIDC client (and with it undici) at load time; we never ask for
-  // an OIDC token, so those modules are dropped unless something really uses them.
-  treeshake: {
-    moduleSideEffects: (id) =>
-      !/node_modules[\\/](undici|@actions[\\/]http-client|tunnel)[\\/]/.test(id)
-  },
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return
     if (warning.code === 'THIS_IS_UNDEFINED') return

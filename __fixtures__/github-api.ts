@@ -10,6 +10,7 @@
  * (`addCheckRun`, `addDeployment`, ...) are shortcuts that fill in GitHub's defaults.
  * Lists are stored oldest first; the API answers newest first where GitHub does.
  */
+import { createHash } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
@@ -93,6 +94,8 @@ export interface PullRequest {
   number: number
   title: string
   state: 'open' | 'closed'
+  /** when it was merged (a closed PR that was merged); null when it was not */
+  merged_at: string | null
   head_ref: string
   head_sha: string
   base_ref: string
@@ -148,6 +151,11 @@ export interface GitHubState {
   readOnlyComments: boolean
   /** artificial delay before every request is handled */
   delayMs: number
+  /**
+   * the token's rate limit, as GitHub keeps it: every answered request counts but a
+   * `304 Not Modified` to a conditional request (`If-None-Match` with the ETag GitHub gave)
+   */
+  rateLimit: { limit: number; used: number }
   /** when set, only these tokens are accepted (others get 401 "Bad credentials") */
   tokens: string[] | null
   /** source of `created_at` / `updated_at` */
@@ -167,6 +175,8 @@ export interface RecordedRequest {
   headers: Record<string, string>
   /** the status it was answered with (set once answered) */
   status?: number
+  /** whether it counted against the rate limit (a 304 does not) */
+  counted?: boolean
 }
 
 export interface CheckRunInput {
@@ -211,7 +221,8 @@ export interface PullInput {
   number: number
   title: string
   head_ref: string
-  state?: 'open' | 'closed'
+  /** `merged` is a closed PR with `merged_at` set */
+  state?: 'open' | 'closed' | 'merged'
   base_ref?: string
   user?: string
 }
@@ -238,9 +249,9 @@ export interface GitHubApi {
   /**
    * The next `n` requests matching `pathPattern` (tested against the path and against
    * `"METHOD path"`; all requests when omitted) fail with `status`. 403 and 429 look like
-   * GitHub's secondary rate limit (`Retry-After: 1`).
+   * GitHub's secondary rate limit (`Retry-After: 1`, or `retryAfter` as given).
    */
-  failNext(n: number, status?: number, pathPattern?: RegExp): void
+  failNext(n: number, status?: number, pathPattern?: RegExp, retryAfter?: string): void
   /** requests so far whose path or `"METHOD path"` matches (all when omitted) */
   requestCount(pattern?: RegExp): number
 }
@@ -308,6 +319,7 @@ function defaultState(headSha: string): GitHubState {
     ],
     readOnlyComments: false,
     delayMs: 0,
+    rateLimit: { limit: 1000, used: 0 },
     tokens: null,
     clock: () => new Date()
   }
@@ -350,6 +362,7 @@ interface FailureRule {
   remaining: number
   status: number
   pattern?: RegExp
+  retryAfter?: string
 }
 
 class HttpError extends Error {
@@ -534,6 +547,7 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
     number: p.number,
     title: p.title,
     state: p.state,
+    merged_at: p.merged_at,
     html_url: pullUrl(p.number),
     user: { login: p.user },
     head: { ref: p.head_ref, sha: p.head_sha, label: `${state.owner}:${p.head_ref}` },
@@ -634,7 +648,8 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
         total_count: latest.length,
         statuses: page.items.map(renderStatus),
         repository: { full_name: `${state.owner}/${state.repo}` },
-        commit_url: `${api.url}${repoPath()}/commits/${sha}`
+        commit_url: `${api.url}${repoPath()}/commits/${sha}`,
+        url: `${api.url}${repoPath()}/commits/${sha}/status`
       }
     }
   }
@@ -888,7 +903,7 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
     if (rule.status === 403 || rule.status === 429) {
       return {
         status: rule.status,
-        headers: { 'retry-after': '1' },
+        headers: { 'retry-after': rule.retryAfter ?? '1' },
         body: {
           message: SECONDARY_RATE_LIMIT_MESSAGE,
           documentation_url:
@@ -940,14 +955,30 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
         }
       }
     }
-    record.status = reply.status
+    const text = JSON.stringify(reply.body)
+    // GitHub's conditional requests: a GET that names the current ETag gets an empty 304,
+    // which does not count against the rate limit
+    const etag =
+      method === 'GET' && reply.status === 200
+        ? `W/"${createHash('sha1').update(text).digest('hex')}"`
+        : undefined
+    const notModified = etag !== undefined && headers['if-none-match'] === etag
+    record.status = notModified ? 304 : reply.status
+    record.counted = !notModified
+    if (!notModified) state.rateLimit.used++
     if (res.destroyed) return
-    res.writeHead(reply.status, {
+    const { limit, used } = state.rateLimit
+    res.writeHead(record.status, {
       'content-type': 'application/json; charset=utf-8',
       'x-github-request-id': `RB:${requests.length}`,
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': String(Math.max(0, limit - used)),
+      'x-ratelimit-used': String(used),
+      'x-ratelimit-reset': String(Math.floor(state.clock().getTime() / 1000) + 3600),
+      ...(etag ? { etag } : {}),
       ...reply.headers
     })
-    res.end(JSON.stringify(reply.body))
+    res.end(notModified ? undefined : text)
   }
 
   const server = http.createServer((req, res) => {
@@ -1069,7 +1100,8 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
       const pull: PullRequest = {
         number: input.number,
         title: input.title,
-        state: input.state ?? 'open',
+        state: input.state === 'merged' ? 'closed' : (input.state ?? 'open'),
+        merged_at: input.state === 'merged' ? now() : null,
         head_ref: input.head_ref,
         head_sha: sha,
         base_ref: input.base_ref ?? 'main',
@@ -1100,8 +1132,8 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
       return run
     },
 
-    failNext(n, status = 502, pathPattern) {
-      failures.push({ remaining: n, status, pattern: pathPattern })
+    failNext(n, status = 502, pathPattern, retryAfter) {
+      failures.push({ remaining: n, status, pattern: pathPattern, retryAfter })
     },
 
     requestCount(pattern) {

@@ -1,10 +1,11 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import { getProxyUrl } from '@actions/http-client'
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
 
 /**
- * A small fetch-like client on node:http. Node's global fetch loads undici and compiles its
- * WebAssembly parser on first use, and the process then waits for that compilation before it
- * can exit: a few hundred milliseconds on every run, for a tool that makes a handful of calls.
+ * Every outbound request of Red Button (GitHub through octokit, chat, webhooks, markers,
+ * probes, Prometheus) goes through undici with the dispatcher `dispatcherFor` picks: the
+ * proxy that `HTTPS_PROXY` / `HTTP_PROXY` name (either case), unless `NO_PROXY` or a loopback
+ * host says to go direct — the rules of `@actions/http-client`, which decides it here too.
  */
 
 export interface HttpOptions {
@@ -21,7 +22,6 @@ export interface HttpOptions {
 export interface HttpResponse {
   status: number
   ok: boolean
-  statusText: string
   headers: { get(name: string): string | null }
   text(): Promise<string>
 }
@@ -39,17 +39,61 @@ export class HttpError extends Error {
 
 const MAX_REDIRECTS = 5
 
-function headerGetter(res: IncomingMessage): HttpResponse['headers'] {
-  return {
-    get: (name) => {
-      const v = res.headers[name.toLowerCase()]
-      if (v === undefined) return null
-      return Array.isArray(v) ? v.join(', ') : v
-    }
-  }
+let direct: Agent | undefined
+const proxies = new Map<string, ProxyAgent>()
+
+/** The proxy for `url` per the runner's environment, or undefined to go direct. */
+export function proxyFor(url: string | URL): string | undefined {
+  return getProxyUrl(String(url)) || undefined
 }
 
-function once(url: URL, o: HttpOptions): Promise<{ res: IncomingMessage; body: string }> {
+/** The dispatcher for `url`: one ProxyAgent per proxy, one Agent for direct requests. */
+export function dispatcherFor(url: string | URL): Dispatcher {
+  const proxy = proxyFor(url)
+  if (!proxy) return (direct ??= new Agent())
+  let agent = proxies.get(proxy)
+  if (!agent) {
+    const p = new URL(proxy)
+    const token =
+      p.username || p.password
+        ? `Basic ${Buffer.from(`${decodeURIComponent(p.username)}:${decodeURIComponent(p.password)}`).toString('base64')}`
+        : undefined
+    p.username = ''
+    p.password = ''
+    agent = new ProxyAgent({ uri: p.href, token })
+    proxies.set(proxy, agent)
+  }
+  return agent
+}
+
+/** undici's error codes, told as the system codes callers know (a closed socket is a reset). */
+function asHttpError(e: unknown, signal?: AbortSignal): HttpError {
+  if (e instanceof HttpError) return e
+  const err = e as Error & { code?: string; cause?: { code?: string } }
+  if (signal?.aborted || err?.name === 'AbortError' || err?.code === 'UND_ERR_ABORTED')
+    return new HttpError('aborted', { code: 'ABORT_ERR', message: 'aborted' })
+  let code = err?.code ?? err?.cause?.code
+  if (code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') code = 'ECONNRESET'
+  const message = err?.message ?? String(e)
+  return new HttpError(message, { code, message })
+}
+
+async function readBody(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let kept = 0
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (kept >= limit) continue // read to the end, keep nothing more
+    const room = limit - kept
+    chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk)
+    kept += Math.min(chunk.length, room)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+async function once(
+  url: URL,
+  o: HttpOptions
+): Promise<{ res: Dispatcher.ResponseData; body: string }> {
   const headers: Record<string, string> = { ...o.headers }
   // credentials in a URL are sent as basic auth, never as part of the request line
   if (
@@ -60,71 +104,47 @@ function once(url: URL, o: HttpOptions): Promise<{ res: IncomingMessage; body: s
     const pass = decodeURIComponent(url.password)
     headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
   }
-  if (o.body !== undefined) headers['content-length'] = String(Buffer.byteLength(o.body))
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest
-  return new Promise((resolve, reject) => {
-    if (o.signal?.aborted)
-      return reject(new HttpError('aborted', { code: 'ABORT_ERR', message: 'aborted' }))
-    const req = send(
-      {
-        protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[|\]$/g, ''),
-        port: url.port || undefined,
-        path: `${url.pathname}${url.search}`,
-        method: o.method ?? 'GET',
-        headers
-      },
-      (res) => {
-        const chunks: Buffer[] = []
-        let kept = 0
-        const limit = o.maxBytes ?? Infinity
-        res.on('data', (chunk: Buffer) => {
-          if (kept >= limit) return
-          const room = limit - kept
-          chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk)
-          kept += Math.min(chunk.length, room)
-        })
-        res.on('end', () => resolve({ res, body: Buffer.concat(chunks).toString('utf8') }))
-        res.on('error', (e) => fail(e))
-        res.on('close', () => {
-          if (!res.complete)
-            fail(
-              new HttpError('connection closed before the answer ended', {
-                code: 'ECONNRESET',
-                message: 'closed'
-              })
-            )
-        })
-      }
-    )
-    const fail = (e: Error & { code?: string }): void => {
-      o.signal?.removeEventListener('abort', onAbort)
-      reject(
-        e instanceof HttpError ? e : new HttpError(e.message, { code: e.code, message: e.message })
-      )
+  const target = new URL(url)
+  target.username = ''
+  target.password = ''
+  if (o.signal?.aborted) throw new HttpError('aborted', { code: 'ABORT_ERR', message: 'aborted' })
+  try {
+    const res = await request(target, {
+      method: (o.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers,
+      body: o.body,
+      signal: o.signal,
+      dispatcher: dispatcherFor(target)
+    })
+    const body = await readBody(res.body, o.maxBytes ?? Infinity)
+    return { res, body }
+  } catch (e) {
+    throw asHttpError(e, o.signal)
+  }
+}
+
+function headerGetter(res: Dispatcher.ResponseData): HttpResponse['headers'] {
+  return {
+    get: (name) => {
+      const v = res.headers[name.toLowerCase()]
+      if (v === undefined) return null
+      return Array.isArray(v) ? v.join(', ') : v
     }
-    const onAbort = (): void => {
-      req.destroy(new HttpError('aborted', { code: 'ABORT_ERR', message: 'aborted' }))
-    }
-    o.signal?.addEventListener('abort', onAbort, { once: true })
-    req.on('error', fail)
-    req.on('close', () => o.signal?.removeEventListener('abort', onAbort))
-    req.end(o.body)
-  })
+  }
 }
 
 export async function httpFetch(input: string | URL, o: HttpOptions = {}): Promise<HttpResponse> {
   let url = new URL(input)
   for (let hop = 0; ; hop++) {
     const { res, body } = await once(url, o)
-    const status = res.statusCode ?? 0
+    const status = res.statusCode
     const location = res.headers.location
     const method = (o.method ?? 'GET').toUpperCase()
     if (
       o.redirect === 'follow' &&
       status >= 300 &&
       status < 400 &&
-      location &&
+      typeof location === 'string' &&
       (method === 'GET' || method === 'HEAD') &&
       hop < MAX_REDIRECTS
     ) {
@@ -143,7 +163,6 @@ export async function httpFetch(input: string | URL, o: HttpOptions = {}): Promi
     return {
       status,
       ok: status >= 200 && status < 300,
-      statusText: res.statusMessage ?? '',
       headers: headerGetter(res),
       text: async () => body
     }

@@ -231,7 +231,7 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
 
   const version = settings.version ?? defaultVersion(ctx)
   const recordFile = recordFilePath(ctx, settings, version, startedAt)
-  const api = GitHubApi.forRun(ctx, settings.githubToken, clock)
+  const api = GitHubApi.forRun(ctx, settings.githubToken, core)
   const partial = { settings, ctx, version, startedAt, recordFile }
   const state: RunState = { ...partial, record: baseRecord(partial, clock) }
   core.info(

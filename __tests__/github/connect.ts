@@ -1,7 +1,12 @@
-/** Wiring of the real REST client to the loopback GitHub stand-in, with a controllable clock. */
+/** Wiring of the real GitHub client (octokit) to the loopback GitHub stand-in, with a controllable clock. */
 import { fixedClock, type Clock } from '../../src/clock.js'
 import { GitHubApi } from '../../src/github/api.js'
-import { RestClient, type RestClientOptions } from '../../src/github/client.js'
+import {
+  createGitHubClient,
+  type ClientStats,
+  type GitHubClientOptions,
+  type Octokit
+} from '../../src/github/client.js'
 import type { GitHubApi as StandIn } from '../../__fixtures__/github-api.js'
 
 export const TOKEN = 'ghs_test_token'
@@ -25,11 +30,19 @@ export function recordingClock(
   }
 }
 
+/** `clock` is the gate's; the client's own waits (retries, rate limits) are real. */
 export function connect(
   standIn: StandIn,
-  clock: Clock,
-  options: Partial<RestClientOptions> = {}
-): { client: RestClient; api: GitHubApi } {
-  const client = new RestClient({ baseUrl: standIn.url, token: TOKEN, clock, ...options })
-  return { client, api: new GitHubApi(client, standIn.state.owner, standIn.state.repo) }
+  _clock: Clock,
+  options: Partial<GitHubClientOptions> = {}
+): { client: ClientStats & { requestCount: number }; octokit: Octokit; api: GitHubApi } {
+  const { octokit, stats } = createGitHubClient({ baseUrl: standIn.url, token: TOKEN, ...options })
+  const client = Object.defineProperty(stats, 'requestCount', {
+    get: () => stats.requests
+  }) as ClientStats & { requestCount: number }
+  return {
+    client,
+    octokit,
+    api: new GitHubApi(octokit, standIn.state.owner, standIn.state.repo, stats)
+  }
 }

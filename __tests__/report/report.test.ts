@@ -129,16 +129,13 @@ describe('the PR comment', () => {
 })
 
 describe('publishing the PR comment', () => {
-  it('writes on the open PRs of the commit and on the event PR, editing its own comment in place', async () => {
+  it('writes on the open and merged PRs of the commit and on the event PR, editing its own comment in place', async () => {
     const api = await startGitHubApi()
     try {
       api.addPull(DEFAULT_SHA, { number: 3, title: 'open one', head_ref: 'a' })
       api.addPull(DEFAULT_SHA, { number: 4, title: 'closed one', head_ref: 'b', state: 'closed' })
-      const github = GitHubApi.forRun(
-        { apiUrl: api.url, owner: 'acme', repo: 'shop' },
-        'token',
-        fixedClock(new Date(0))
-      )
+      api.addPull(DEFAULT_SHA, { number: 5, title: 'shipped', head_ref: 'c', state: 'merged' })
+      const github = GitHubApi.forRun({ apiUrl: api.url, owner: 'acme', repo: 'shop' }, 'token')
       const publish = (d: DeploymentRecord) =>
         publishPrComments(github, {
           sha: DEFAULT_SHA,
@@ -147,10 +144,16 @@ describe('publishing the PR comment', () => {
           language: 'en',
           log: new MemoryLog()
         })
-      expect(await publish(record({ status: 'planned', dry_run: true }))).toEqual(['#3', '#9'])
-      expect(await publish(record())).toEqual(['#3', '#9'])
+      expect(await publish(record({ status: 'planned', dry_run: true }))).toEqual([
+        '#3',
+        '#5',
+        '#9'
+      ])
+      expect(await publish(record())).toEqual(['#3', '#5', '#9'])
       const byIssue = (n: number) => api.state.comments.filter((c) => c.issue_number === n)
       expect(byIssue(3)).toHaveLength(1)
+      expect(byIssue(5)).toHaveLength(1)
+      expect(byIssue(5)[0]?.body).toContain('deployed')
       expect(byIssue(9)).toHaveLength(1)
       expect(byIssue(4)).toHaveLength(0)
       expect(byIssue(9)[0]?.body).toContain('deployed')

@@ -1,5 +1,11 @@
-import type { Clock } from '../clock.js'
-import { GitHubError, RestClient } from './client.js'
+import type { Log } from '../core.js'
+import {
+  asGitHubError,
+  createGitHubClient,
+  GitHubError,
+  type ClientStats,
+  type Octokit
+} from './client.js'
 import type { RunContext } from './context.js'
 
 /** The GitHub REST calls of DESIGN.md section 11, typed to the fields we read. */
@@ -48,6 +54,8 @@ export interface PullRequest {
   number: number
   title: string
   state: string
+  /** set when a closed pull request was merged */
+  merged_at?: string | null
   html_url?: string
   head?: { ref: string; sha: string }
 }
@@ -62,97 +70,155 @@ export interface IssueComment {
 export type DeploymentState =
   'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success'
 
-export class GitHubApi {
-  constructor(
-    readonly client: RestClient,
-    private readonly owner: string,
-    private readonly repo: string
-  ) {}
+/** octokit.paginate with a route given as text (its typings want a literal of its own tables) */
+type Paginate = <T>(
+  route: string,
+  params: Record<string, unknown>,
+  map: (response: { data: unknown }, done: () => void) => T[]
+) => Promise<T[]>
 
-  /** The API of this run's repository, through `GITHUB_API_URL`. */
+export class GitHubApi {
+  private readonly repoParams: { owner: string; repo: string }
+
+  constructor(
+    readonly octokit: Octokit,
+    owner: string,
+    repo: string,
+    /** what the client did (requests sent, 304s); shared with the client that made `octokit` */
+    readonly stats: ClientStats = { requests: 0, notModified: 0 }
+  ) {
+    this.repoParams = { owner, repo }
+  }
+
+  /** The API of this run's repository, through `GITHUB_API_URL` and the runner's proxy. */
   static forRun(
     ctx: Pick<RunContext, 'apiUrl' | 'owner' | 'repo'>,
     token: string,
-    clock: Clock
+    log?: Log
   ): GitHubApi {
-    return new GitHubApi(new RestClient({ baseUrl: ctx.apiUrl, token, clock }), ctx.owner, ctx.repo)
+    const { octokit, stats } = createGitHubClient({ baseUrl: ctx.apiUrl, token, log })
+    return new GitHubApi(octokit, ctx.owner, ctx.repo, stats)
   }
 
-  private get base(): string {
-    return `/repos/${encodeURIComponent(this.owner)}/${encodeURIComponent(this.repo)}`
-  }
-
+  /** every HTTP request sent, retries included: the benchmark reads it */
   get requestCount(): number {
-    return this.client.requestCount
+    return this.stats.requests
+  }
+
+  /** One call, its errors told as `GitHubError`s naming the route. */
+  private async call<T>(
+    route: string,
+    params: Record<string, unknown>,
+    go: () => Promise<T>
+  ): Promise<T> {
+    try {
+      return await go()
+    } catch (e) {
+      const path = this.octokit.request.endpoint(route, { ...this.repoParams, ...params }).url
+      const [method] = route.split(' ')
+      throw asGitHubError(e, `${method} ${new URL(path).pathname}`)
+    }
+  }
+
+  private request<T>(route: string, params: Record<string, unknown> = {}): Promise<T> {
+    return this.call(route, params, async () => {
+      const res = await this.octokit.request(route, { ...this.repoParams, ...params })
+      return res.data as T
+    })
+  }
+
+  /** Every item of a list (octokit.paginate), at most `maxPages` pages of 100. */
+  private list<T>(route: string, params: Record<string, unknown>, maxPages = 10): Promise<T[]> {
+    return this.call(route, params, () => {
+      let pages = 0
+      return this.paginate<T>(route, { per_page: 100, ...params }, (response, done) => {
+        if (++pages >= maxPages) done()
+        return response.data as T[]
+      })
+    })
+  }
+
+  private paginate<T>(
+    route: string,
+    params: Record<string, unknown>,
+    map: (response: { data: unknown }, done: () => void) => T[]
+  ): Promise<T[]> {
+    return (this.octokit.paginate as unknown as Paginate)<T>(
+      route,
+      { ...this.repoParams, ...params },
+      map
+    )
   }
 
   listCheckRuns(ref: string): Promise<CheckRun[]> {
-    return this.client.paginate<{ check_runs: CheckRun[] }, CheckRun>(
-      `${this.base}/commits/${encodeURIComponent(ref)}/check-runs`,
-      { filter: 'latest' },
-      (p) => p.check_runs
-    )
+    return this.list<CheckRun>('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+      ref,
+      filter: 'latest'
+    })
   }
 
   async combinedStatus(ref: string): Promise<CombinedStatus> {
     let first: CombinedStatus | undefined
-    const statuses = await this.client.paginate<CombinedStatus, CommitStatus>(
-      `${this.base}/commits/${encodeURIComponent(ref)}/status`,
-      {},
-      (p) => {
-        first ??= p
-        return p.statuses
-      }
-    )
+    const route = 'GET /repos/{owner}/{repo}/commits/{ref}/status'
+    const statuses = await this.call(route, { ref }, () => {
+      let pages = 0
+      return this.paginate<CommitStatus>(route, { ref, per_page: 100 }, (response, done) => {
+        const page = response.data as CombinedStatus
+        first ??= page
+        if (++pages >= 10) done()
+        return page.statuses
+      })
+    })
     return { state: first?.state ?? 'pending', total_count: first?.total_count ?? 0, statuses }
   }
 
   /** The check suite of a workflow run, to tell this run's own jobs from the others. */
   async runCheckSuiteId(runId: number): Promise<number | undefined> {
-    const res = await this.client.request<{ check_suite_id?: number }>(
-      'GET',
-      `${this.base}/actions/runs/${runId}`
+    const run = await this.request<{ check_suite_id?: number }>(
+      'GET /repos/{owner}/{repo}/actions/runs/{run_id}',
+      { run_id: runId }
     )
-    return res.data.check_suite_id
+    return run.check_suite_id
   }
 
   listDeployments(
     query: { environment?: string; sha?: string },
     maxPages = 1
   ): Promise<Deployment[]> {
-    return this.client.paginate<Deployment[], Deployment>(
-      `${this.base}/deployments`,
-      query,
-      (p) => p,
-      maxPages
-    )
+    return this.list<Deployment>('GET /repos/{owner}/{repo}/deployments', query, maxPages)
   }
 
   /** The newest status of a deployment, or undefined when it has none. */
   async latestStatus(deploymentId: number): Promise<DeploymentStatus | undefined> {
-    const res = await this.client.request<DeploymentStatus[]>(
-      'GET',
-      `${this.base}/deployments/${deploymentId}/statuses`,
-      { query: { per_page: 1 } }
+    const statuses = await this.request<DeploymentStatus[]>(
+      'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+      { deployment_id: deploymentId, per_page: 1 }
     )
-    return res.data[0]
+    return statuses[0]
   }
 
-  async createDeployment(body: {
+  /**
+   * Never repeated after a 5xx or a network error: GitHub may have created it, and a second
+   * one would hold the lock as a phantom. Rate-limit refusals are still retried (the
+   * throttling plugin): GitHub did nothing with those.
+   */
+  createDeployment(body: {
     ref: string
     environment: string
     description: string
     payload: Record<string, unknown>
     production_environment: boolean
   }): Promise<Deployment> {
-    const res = await this.client.request<Deployment>('POST', `${this.base}/deployments`, {
-      body: { ...body, auto_merge: false, required_contexts: [], transient_environment: false },
-      once: true
+    return this.request<Deployment>('POST /repos/{owner}/{repo}/deployments', {
+      ...body,
+      auto_merge: false,
+      required_contexts: [],
+      transient_environment: false,
+      request: { retries: 0 }
     })
-    return res.data
   }
 
-  async createDeploymentStatus(
+  createDeploymentStatus(
     deploymentId: number,
     body: {
       state: DeploymentState
@@ -165,58 +231,53 @@ export class GitHubApi {
       body.description && body.description.length > 140
         ? `${body.description.slice(0, 137)}...`
         : body.description
-    const res = await this.client.request<DeploymentStatus>(
-      'POST',
-      `${this.base}/deployments/${deploymentId}/statuses`,
+    return this.request<DeploymentStatus>(
+      'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
       {
-        body: { ...body, description, auto_inactive: body.state === 'success' }
+        deployment_id: deploymentId,
+        ...body,
+        description,
+        auto_inactive: body.state === 'success'
       }
     )
-    return res.data
   }
 
   listPullsForCommit(sha: string): Promise<PullRequest[]> {
-    return this.client.paginate<PullRequest[], PullRequest>(
-      `${this.base}/commits/${sha}/pulls`,
-      {},
-      (p) => p,
+    return this.list<PullRequest>(
+      'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
+      { commit_sha: sha },
       1
     )
   }
 
   listComments(issue: number): Promise<IssueComment[]> {
-    return this.client.paginate<IssueComment[], IssueComment>(
-      `${this.base}/issues/${issue}/comments`,
-      {},
-      (p) => p,
-      10
-    )
+    return this.list<IssueComment>('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      issue_number: issue
+    })
   }
 
-  async createComment(issue: number, body: string): Promise<IssueComment> {
-    return (
-      await this.client.request<IssueComment>('POST', `${this.base}/issues/${issue}/comments`, {
-        body: { body }
-      })
-    ).data
+  createComment(issue: number, body: string): Promise<IssueComment> {
+    return this.request<IssueComment>('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      issue_number: issue,
+      body
+    })
   }
 
-  async updateComment(id: number, body: string): Promise<IssueComment> {
-    return (
-      await this.client.request<IssueComment>('PATCH', `${this.base}/issues/comments/${id}`, {
-        body: { body }
-      })
-    ).data
+  updateComment(id: number, body: string): Promise<IssueComment> {
+    return this.request<IssueComment>('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+      comment_id: id,
+      body
+    })
   }
 
   /** `role_name` of a collaborator (`admin`, `maintain`, `write`, ...), undefined when unknown. */
   async roleOf(user: string): Promise<string | undefined> {
     try {
-      const res = await this.client.request<{ role_name?: string; permission?: string }>(
-        'GET',
-        `${this.base}/collaborators/${encodeURIComponent(user)}/permission`
+      const res = await this.request<{ role_name?: string; permission?: string }>(
+        'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+        { username: user }
       )
-      return res.data.role_name
+      return res.role_name
     } catch (e) {
       if (e instanceof GitHubError && e.status === 404) return undefined
       throw e

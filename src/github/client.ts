@@ -1,15 +1,39 @@
-import type { Clock } from '../clock.js'
-import { httpFetch, retryAfterMs, timeoutSignal, type HttpResponse } from '../http.js'
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import { fetch as undiciFetch, Headers, Response } from 'undici'
+import type { Log } from '../core.js'
+import { dispatcherFor, retryAfterMs, timeoutSignal } from '../http.js'
 
 /**
- * A small REST client over node:http (see http.ts). Octokit (with undici) would add ~500 KB to the
- * bundle and tens of milliseconds to every start; the dozen endpoints we call need only
- * JSON, pagination and careful retries.
+ * The GitHub client: the Actions toolkit's octokit (`@actions/github`) with the retry and
+ * throttling plugins, over the same proxy-aware transport as every other request. Three small
+ * additions, each where octokit lets one in:
+ * - the transport gives every attempt a time limit and reads `Retry-After` HTTP dates as
+ *   seconds (the throttling plugin reads only numbers);
+ * - `conditionalGets` repeats a GET with `If-None-Match` and answers a `304` from what it
+ *   kept: GitHub does not count a 304 against the rate limit, so polling pending checks is free;
+ * - a request can opt out of the retry plugin (`POST deployments`, see `api.ts`).
  */
-export interface RestResponse<T> {
-  status: number
-  data: T
-  headers: HttpResponse['headers']
+
+export interface GitHubClientOptions {
+  baseUrl: string
+  token: string
+  log?: Log
+  /** time limit of one HTTP attempt */
+  timeoutMs?: number
+  /** longest wait honoured from Retry-After / a rate-limit reset; longer ones fail at once */
+  maxWaitMs?: number
+  /** retries of 5xx and network errors */
+  retries?: number
+}
+
+/** What the client did; the benchmark and the tests read it. */
+export interface ClientStats {
+  /** HTTP attempts sent, retries included */
+  requests: number
+  /** answered `304 Not Modified` (free of rate limit) */
+  notModified: number
 }
 
 export class GitHubError extends Error {
@@ -23,154 +47,144 @@ export class GitHubError extends Error {
   }
 }
 
-export interface RestClientOptions {
-  baseUrl: string
-  token: string
-  clock: Clock
-  /** attempts for retryable failures (5xx, rate limits, network) */
-  attempts?: number
-  timeoutMs?: number
-  /** longest wait honoured from Retry-After / rate-limit reset */
-  maxWaitMs?: number
-  userAgent?: string
+const NULL_BODY = new Set([101, 204, 205, 304])
+const RATE_LIMIT_RETRIES = 3
+const API_VERSION = '2022-11-28'
+
+function makeClient(o: GitHubClientOptions, stats: ClientStats) {
+  const timeoutMs = o.timeoutMs ?? 30_000
+  const maxWaitMs = o.maxWaitMs ?? 60_000
+  const log = o.log
+
+  const transport = async (url: string, init: RequestInit & { signal?: AbortSignal | null }) => {
+    stats.requests++
+    const limit = timeoutSignal(timeoutMs, init.signal ?? undefined)
+    try {
+      const res = await undiciFetch(url, {
+        ...(init as object),
+        signal: limit.signal,
+        dispatcher: dispatcherFor(url)
+      })
+      // read inside the time limit: a body that stalls counts as no answer
+      const body = NULL_BODY.has(res.status) ? null : await res.arrayBuffer()
+      const headers = new Headers(res.headers)
+      const after = headers.get('retry-after')
+      if (after && !/^\s*\d+\s*$/.test(after)) {
+        const ms = retryAfterMs(after, new Date())
+        if (ms !== undefined) headers.set('retry-after', String(Math.max(1, Math.ceil(ms / 1000))))
+      }
+      const answer = new Response(body, { status: res.status, statusText: res.statusText, headers })
+      // octokit reads the final URL (paginating compares); a new Response has none of its own
+      return Object.defineProperty(answer, 'url', { value: res.url })
+    } catch (e) {
+      // not an AbortError: octokit would neither wrap nor retry that
+      if (limit.timedOut()) throw new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`)
+      throw e
+    } finally {
+      limit.dispose()
+    }
+  }
+
+  const willWait = (kind: string, retryAfterS: number, retryCount: number, route: string) => {
+    const ok = retryCount < RATE_LIMIT_RETRIES && retryAfterS * 1000 <= maxWaitMs
+    if (ok) log?.info(`GitHub ${kind} on ${route}: waiting ${retryAfterS} s before retrying`)
+    return ok
+  }
+
+  return getOctokit(
+    o.token,
+    {
+      baseUrl: o.baseUrl.replace(/\/$/, ''),
+      userAgent: 'red-button',
+      request: { fetch: transport },
+      log: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: (m: string) => log?.debug(m),
+        error: (m: string) => log?.debug(m)
+      },
+      retry: { retries: o.retries ?? 3 },
+      throttle: {
+        onRateLimit: (
+          after: number,
+          opts: { method: string; url: string },
+          _o: unknown,
+          n: number
+        ) => willWait('rate limit', after, n, `${opts.method} ${opts.url}`),
+        onSecondaryRateLimit: (
+          after: number,
+          opts: { method: string; url: string },
+          _o: unknown,
+          n: number
+        ) => willWait('secondary rate limit', after, n, `${opts.method} ${opts.url}`)
+      }
+    },
+    retry,
+    throttling
+  )
 }
 
-type Query = Record<string, string | number | undefined>
+export type Octokit = ReturnType<typeof makeClient>
 
-export class RestClient {
-  /** every HTTP request sent, retries included: the benchmark reads it */
-  requestCount = 0
-  private readonly attempts: number
-  private readonly timeoutMs: number
-  private readonly maxWaitMs: number
-
-  constructor(private readonly opts: RestClientOptions) {
-    this.attempts = opts.attempts ?? 4
-    this.timeoutMs = opts.timeoutMs ?? 30_000
-    this.maxWaitMs = opts.maxWaitMs ?? 60_000
-  }
-
-  /**
-   * `once`: the request must not be repeated after a 5xx or a network error, which may
-   * have been processed (creating a deployment twice would leave a phantom lock).
-   * Rate-limit refusals are still retried: GitHub did nothing with those.
-   */
-  async request<T>(
-    method: string,
-    path: string,
-    options: { query?: Query; body?: unknown; once?: boolean } = {}
-  ): Promise<RestResponse<T>> {
-    const url = this.url(path, options.query)
-    const route = `${method} ${path.replace(/\?.*$/, '')}`
-    let lastError = ''
-    for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      let response: HttpResponse
-      // not AbortSignal.timeout(): its timer would stay behind for timeoutMs after each request
-      const timeout = timeoutSignal(this.timeoutMs)
-      try {
-        this.requestCount++
-        response = await httpFetch(url, {
-          method,
-          headers: {
-            accept: 'application/vnd.github+json',
-            authorization: `Bearer ${this.opts.token}`,
-            'x-github-api-version': '2022-11-28',
-            'user-agent': this.opts.userAgent ?? 'red-button',
-            ...(options.body !== undefined ? { 'content-type': 'application/json' } : {})
-          },
-          body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-          signal: timeout.signal
-        }).finally(() => timeout.dispose())
-      } catch (e) {
-        lastError = `network error: ${(e as Error).message}`
-        if (options.once) throw new GitHubError(0, route, `${route} failed: ${lastError}`)
-        if (attempt < this.attempts) await this.opts.clock.sleep(this.backoff(attempt))
-        continue
-      }
-      const text = await response.text()
-      if (response.ok) {
-        return {
-          status: response.status,
-          data: (text ? JSON.parse(text) : undefined) as T,
-          headers: response.headers
-        }
-      }
-      const message = errorMessage(text) || response.statusText
-      lastError = `HTTP ${response.status}: ${message}`
-      const wait = this.retryWait(response, message, attempt)
-      const unsafe = options.once === true && response.status >= 500
-      if (wait === undefined || unsafe || attempt === this.attempts) {
-        throw new GitHubError(response.status, route, `${route} failed: ${lastError}`)
-      }
-      await this.opts.clock.sleep(wait)
-    }
-    throw new GitHubError(0, route, `${route} failed after ${this.attempts} attempts: ${lastError}`)
-  }
-
-  /** Follows `Link: rel="next"` and concatenates the items `pick` takes from each page. */
-  async paginate<P, T>(
-    path: string,
-    query: Query,
-    pick: (page: P) => T[],
-    maxPages = 10
-  ): Promise<T[]> {
-    const items: T[] = []
-    let next: string | undefined = this.url(path, { per_page: 100, ...query })
-    for (let page = 0; next && page < maxPages; page++) {
-      const res: RestResponse<P> = await this.request<P>('GET', next)
-      items.push(...pick(res.data))
-      next = nextLink(res.headers.get('link'))
-    }
-    return items
-  }
-
-  private url(path: string, query?: Query): string {
-    const base = /^https?:\/\//.test(path) ? path : `${this.opts.baseUrl.replace(/\/$/, '')}${path}`
-    const u = new URL(base)
-    for (const [k, v] of Object.entries(query ?? {}))
-      if (v !== undefined) u.searchParams.set(k, String(v))
-    return u.toString()
-  }
-
-  private backoff(attempt: number): number {
-    return Math.min(this.maxWaitMs, 500 * 2 ** (attempt - 1))
-  }
-
-  /** How long to wait before retrying, or undefined when the failure is final. */
-  private retryWait(res: HttpResponse, message: string, attempt: number): number | undefined {
-    const fromHeader = retryAfterMs(res.headers.get('retry-after'), this.opts.clock.now())
-    const rateLimited =
-      res.status === 429 ||
-      (res.status === 403 &&
-        (res.headers.get('x-ratelimit-remaining') === '0' || /rate limit/i.test(message)))
-    if (rateLimited) {
-      const reset = Number(res.headers.get('x-ratelimit-reset'))
-      const untilReset =
-        res.headers.get('x-ratelimit-remaining') === '0' && reset > 0
-          ? reset * 1000 - this.opts.clock.now().getTime()
-          : undefined
-      const wait = fromHeader ?? untilReset ?? 60_000
-      return wait > this.maxWaitMs ? undefined : Math.max(wait, 0)
-    }
-    if (res.status >= 500) return Math.min(fromHeader ?? this.backoff(attempt), this.maxWaitMs)
-    return undefined
-  }
+interface CachedAnswer {
+  etag: string
+  response: unknown
 }
 
-function errorMessage(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { message?: unknown }
-    return typeof parsed.message === 'string' ? parsed.message : ''
-  } catch {
-    return text.slice(0, 200)
-  }
+/** Repeats GETs with `If-None-Match`; a 304 is answered with the response kept. */
+function conditionalGets(octokit: Octokit, stats: ClientStats): void {
+  const kept = new Map<string, CachedAnswer>()
+  octokit.hook.wrap('request', async (request, options) => {
+    if (options.method !== 'GET') return request(options)
+    const key = octokit.request.endpoint.parse(options).url
+    const hit = kept.get(key)
+    if (hit) options.headers = { ...options.headers, 'if-none-match': hit.etag }
+    try {
+      const response = await request(options)
+      const etag = response.headers.etag
+      if (etag) kept.set(key, { etag, response })
+      return response
+    } catch (e) {
+      if (hit && (e as { status?: number }).status === 304) {
+        stats.notModified++
+        return hit.response as Awaited<ReturnType<typeof request>>
+      }
+      throw e
+    }
+  })
 }
 
-export function nextLink(link: string | null): string | undefined {
-  if (!link) return undefined
-  for (const part of link.split(',')) {
-    const m = /<([^>]+)>\s*;\s*rel="next"/.exec(part)
-    if (m) return m[1]
+export function createGitHubClient(o: GitHubClientOptions): {
+  octokit: Octokit
+  stats: ClientStats
+} {
+  const stats: ClientStats = { requests: 0, notModified: 0 }
+  const octokit = makeClient(o, stats)
+  octokit.hook.before('request', (options) => {
+    options.headers['x-github-api-version'] = API_VERSION
+  })
+  conditionalGets(octokit, stats)
+  return { octokit, stats }
+}
+
+/** Octokit's errors as ours: the route, the HTTP status and GitHub's message. */
+export function asGitHubError(e: unknown, route: string): GitHubError {
+  if (e instanceof GitHubError) return e
+  const err = e as {
+    status?: number
+    message?: string
+    response?: { data?: unknown }
   }
-  return undefined
+  const status = typeof err.status === 'number' ? err.status : 0
+  if (!err.response) {
+    return new GitHubError(0, route, `${route} failed: network error: ${err.message ?? String(e)}`)
+  }
+  const data = err.response.data as { message?: unknown } | undefined
+  const message =
+    data && typeof data === 'object' && typeof data.message === 'string' ? data.message : ''
+  return new GitHubError(
+    status,
+    route,
+    `${route} failed: HTTP ${status}${message ? `: ${message}` : ''}`
+  )
 }

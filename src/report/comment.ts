@@ -1,5 +1,5 @@
 import type { Log } from '../core.js'
-import type { GitHubApi } from '../github/api.js'
+import type { GitHubApi, PullRequest } from '../github/api.js'
 import { GitHubError } from '../github/client.js'
 import type { Language } from '../settings.js'
 import { escapeMarkdown } from './escape.js'
@@ -51,6 +51,15 @@ export function renderComment(d: DeploymentRecord, language: Language): string {
   return `${head}<details><summary>${w.record}</summary>\n\n${fenced(record, 'yaml')}\n\n</details>\n`
 }
 
+/** The pull requests a run reports on: open or merged ones (a release from `main` reports on the PR it shipped), not those closed unmerged. */
+export function pullsToReport(pulls: PullRequest[], eventPull?: number): number[] {
+  const numbers = pulls
+    .filter((p) => p.state === 'open' || Boolean(p.merged_at))
+    .map((p) => p.number)
+  if (eventPull !== undefined && !numbers.includes(eventPull)) numbers.push(eventPull)
+  return numbers
+}
+
 /**
  * Creates or edits the comment on every pull request of the commit (and the event's own
  * PR). A token without write access (fork PRs) gives a warning, never a failure.
@@ -61,10 +70,7 @@ export async function publishPrComments(
 ): Promise<string[]> {
   const done: string[] = []
   try {
-    const pulls = (await api.listPullsForCommit(o.sha))
-      .filter((p) => p.state === 'open')
-      .map((p) => p.number)
-    if (o.pullNumber !== undefined && !pulls.includes(o.pullNumber)) pulls.push(o.pullNumber)
+    const pulls = pullsToReport(await api.listPullsForCommit(o.sha), o.pullNumber)
     const marker = commentMarker(o.record.environment)
     const body = renderComment(o.record, o.language)
     for (const number of pulls) {

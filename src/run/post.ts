@@ -52,7 +52,7 @@ export async function runPost(deps: MainDeps): Promise<void> {
     record
   }
   const started = (core.getState(STATE.started) || '').split(',').filter(Boolean) as StepName[]
-  const api = GitHubApi.forRun(ctx, settings.githubToken, clock)
+  const api = GitHubApi.forRun(ctx, settings.githubToken, core)
   const announcer = new ChatAnnouncer({ clock, core })
   await new Process(state, { api, clock, core, announcer }).finishKilled(started)
   await finish(state, deps)
