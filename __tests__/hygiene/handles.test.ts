@@ -409,7 +409,7 @@ describe('resource hygiene', () => {
       expect(pgid).toBeDefined()
       expect(describeProcs(liveInGroup(pgid as number))).toEqual([])
     }
-    // a command that ends on its own, leaving a job in its group
+    // a command that ends on its own, leaving a job in its group: the job stays
     let pgid: number | undefined
     const result = await runCommand({
       command: 'sleep 30 &',
@@ -424,7 +424,11 @@ describe('resource hygiene', () => {
       }
     })
     expect(result.ok).toBe(true)
-    expect(describeProcs(liveInGroup(pgid as number))).toEqual([])
+    // as after a run: step, the job goes on (until the job of the workflow ends)
+    const job = liveInGroup(pgid as number)
+    expect(job.map((p) => p.comm)).toEqual(['sleep'])
+    process.kill(-(pgid as number), 'SIGKILL')
+    expect(await until(() => liveInGroup(pgid as number).length === 0)).toBe(true)
     await expectNothingLeft(0)
   })
 

@@ -4,6 +4,7 @@ import {
   escapeHtml,
   escapeMarkdown,
   escapeSlack,
+  slackCode,
   escapeTableCell
 } from '../../src/report/escape.js'
 
@@ -52,10 +53,22 @@ describe('escapeSlack', () => {
     expect(out).not.toMatch(/[<>]/)
   })
 
-  it('replaces formatting characters with look-alikes', () => {
-    const out = escapeSlack('*bold* _it_ ~strike~ `code`')
-    expect(out).not.toMatch(/[*_~`]/)
-    expect(out).toBe('∗bold∗ ˍitˍ ∼strike∼ ˋcodeˋ')
+  it('leaves formatting characters as they are: no look-alikes', () => {
+    expect(escapeSlack('*bold* _it_ ~strike~ `code`')).toBe('*bold* _it_ ~strike~ `code`')
+    expect(escapeSlack('feature_new-login v1.2.0~rc1')).toBe('feature_new-login v1.2.0~rc1')
+  })
+})
+
+describe('slackCode', () => {
+  it('puts a value in a code span, where mrkdwn does not format, entities escaped', () => {
+    expect(slackCode('feature_new-login v1.2.0~rc1')).toBe('`feature_new-login v1.2.0~rc1`')
+    expect(slackCode('*a* <!here> & b')).toBe('`*a* &lt;!here&gt; &amp; b`')
+  })
+
+  it('refuses what cannot be a code span (a backtick, a line break, nothing)', () => {
+    expect(slackCode('a`b')).toBeUndefined()
+    expect(slackCode('two\nlines')).toBeUndefined()
+    expect(slackCode('')).toBeUndefined()
   })
 })
 

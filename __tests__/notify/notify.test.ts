@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startReceiver, type Receiver } from '../../__fixtures__/webhook-receiver.js'
 import { notifyAll } from '../../src/notify/index.js'
-import type { SlackPayload } from '../../src/notify/slack.js'
+import type { SlackPayload, SlackText } from '../../src/notify/slack.js'
 import type { TeamsPayload } from '../../src/notify/teams.js'
 import { assertNoSecrets, fakeLog, instantClock, sampleRecord } from './helpers.js'
 
@@ -35,6 +35,16 @@ function everything(
   return [result.summary, ...result.failures, ...log.lines.map((l) => l.text)]
 }
 
+/** Every text object of a Slack payload's blocks. */
+function slackTexts(payload: SlackPayload): SlackText[] {
+  return payload.blocks.flatMap((b): SlackText[] => {
+    if (b.type === 'divider') return []
+    if (b.type === 'context') return b.elements
+    if ('fields' in b) return b.fields
+    return [b.text]
+  })
+}
+
 describe('notifyAll', () => {
   it('sends Slack, Teams and the signed webhook in parallel', async () => {
     const [slack, teams, hook] = await Promise.all([receiver(200), receiver(202), receiver(200)])
@@ -61,7 +71,7 @@ describe('notifyAll', () => {
     assertNoSecrets(everything(result, o.log), [SLACK_PATH, TEAMS_PATH, HOOK_PATH, HMAC_KEY])
   })
 
-  it('Slack: text and blocks, hostile text escaped', async () => {
+  it('Slack: text and blocks, hostile text escaped or plain, shown as written', async () => {
     const slack = await receiver(200)
     const record = sampleRecord({ status: 'deployed', reason: HOSTILE })
     await notifyAll('after', record, { slack: slack.url + SLACK_PATH }, opts())
@@ -71,17 +81,38 @@ describe('notifyAll', () => {
     expect(payload.text).toContain('v1.2.0 deployed to production')
     expect(Array.isArray(payload.blocks)).toBe(true)
     expect(payload.blocks.length).toBeGreaterThan(2)
-    for (const raw of ['<!channel>', '*bold*', '<http://evil|click>', '<at>']) {
-      expect(payload.text).not.toContain(raw)
-      expect(JSON.stringify(payload.blocks)).not.toContain(raw)
+    const texts = slackTexts(payload)
+    // mrkdwn (parsed by Slack): no raw control characters but our own run link
+    for (const t of texts.filter((t) => t.type === 'mrkdwn')) {
+      expect(t.text.replace(/^<https:\/\/[^<>|]+\|[^<>]+>$/, '')).not.toMatch(/[<>]/)
     }
-    expect(raw).toContain('&lt;!channel&gt;')
+    for (const bad of ['<!channel>', '<http://evil|click>', '<at>'])
+      expect(payload.text).not.toContain(bad)
+    expect(payload.text).toContain('&lt;!channel&gt;')
+    // plain_text (not parsed): the reason exactly as given, emoji codes left alone
+    const reason = texts.find((t) => t.type === 'plain_text' && t.text.startsWith('Reason\n'))
+    expect(reason).toEqual({ type: 'plain_text', text: `Reason\n${HOSTILE}`, emoji: false })
     // what is ours stays formatted: the checklist and the link to the run
     const blocks = JSON.stringify(payload.blocks)
     expect(blocks).toContain('✅ CI checks pass')
     expect(blocks).toContain('➖ Migrations verified')
     expect(blocks).toContain('<https://github.com/acme/shop/actions/runs/42|View run>')
-    expect(blocks).toContain('*Reason*')
+  })
+
+  it('Slack: a version reads as written (feature_new-login v1.2.0~rc1), no look-alikes', async () => {
+    const slack = await receiver(200)
+    const version = 'feature_new-login v1.2.0~rc1'
+    await notifyAll('after', sampleRecord({ version }), { slack: slack.url }, opts())
+    const payload = slack.requests[0]?.json as SlackPayload
+    const texts = slackTexts(payload)
+    expect(texts).toContainEqual({ type: 'mrkdwn', text: `*Version*\n\`${version}\`` })
+    expect(texts.find((t) => t.text.includes('deployed'))?.text).toContain(version)
+    expect(payload.text).toContain(version)
+    expect(JSON.stringify(payload)).not.toMatch(/[ˍ∼∗ˋ]/)
+    // a version that cannot be a code span goes as plain text
+    await notifyAll('after', sampleRecord({ version: 'v`1`_x_' }), { slack: slack.url }, opts())
+    const second = slackTexts(slack.requests[1]?.json as SlackPayload)
+    expect(second).toContainEqual({ type: 'plain_text', text: 'Version\nv`1`_x_', emoji: false })
   })
 
   it('Slack: the checklist marks failures', async () => {
@@ -95,7 +126,8 @@ describe('notifyAll', () => {
       "slack: 'Deployment of v1.2.0 to production aborted: CI checks pass'"
     )
     const payload = slack.requests[0]?.json as SlackPayload
-    expect(JSON.stringify(payload.blocks)).toContain('❌ CI checks pass — 3 of 12 &lt;failed&gt;')
+    expect(JSON.stringify(payload.blocks)).toContain('❌ CI checks pass — 3 of 12 <failed>')
+    expect(slackTexts(payload).find((t) => t.text.includes('❌'))?.type).toBe('plain_text')
   })
 
   it('Teams: an Adaptive Card attachment', async () => {
@@ -256,6 +288,7 @@ describe('notifyAll', () => {
     expect(payload.text).toContain('Urgence : P1')
     expect(payload.text).toContain('Raison : connexion impossible')
     expect(JSON.stringify(payload.blocks)).toContain('*Environnement*')
+    expect(JSON.stringify(payload.blocks)).toContain('Raison\\n')
     const card = JSON.stringify(teams.requests[0]?.json)
     expect(card).toContain("Voir l'exécution")
     expect(card).toContain('en cours')

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import yaml from 'js-yaml'
 import { DEFAULT_SHA, startGitHubApi } from '../../__fixtures__/github-api.js'
-import { fixedClock } from '../../src/clock.js'
 import { GitHubApi } from '../../src/github/api.js'
 import { commentMarker, publishPrComments, renderComment } from '../../src/report/comment.js'
 import { MemoryLog } from '../run/log.js'

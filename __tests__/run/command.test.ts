@@ -35,6 +35,8 @@ async function pidFrom(log: MemoryLog, prefix: string): Promise<number> {
   return Number(line.slice(prefix.length))
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
 describe('runCommand', () => {
   it('passes values through the environment', async () => {
     const { log, result } = run('echo "version=$DEPLOY_VERSION env=$DEPLOY_ENVIRONMENT"', {
@@ -160,31 +162,46 @@ describe('runCommand', () => {
     expect(existsSync(witness)).toBe(false)
   })
 
-  it('does not let background processes outlive a finished command', async () => {
+  it('leaves background processes running after a finished command, as a run: step does', async () => {
     const { log, result } = run(
-      'sleep 30 & echo "holding=$!"; sleep 30 >/dev/null 2>&1 & echo "detached=$!"; echo done'
+      // a server that logs every 20 ms: its output must not kill it once bash is gone
+      'sh -c "while true; do echo tick; sleep 0.02; done" & echo "server=$!"; (sleep 30) & echo "sub=$!"; echo done'
     )
-    const holding = await pidFrom(log, 'holding=')
-    const detached = await pidFrom(log, 'detached=')
-    const r = await result
-    expect(r).toMatchObject({ ok: true, exitCode: 0 })
-    expect(r.durationMs).toBeLessThan(2500)
-    expect(processAlive(holding)).toBe(false)
-    expect(processAlive(detached)).toBe(false)
+    const server = await pidFrom(log, 'server=')
+    const sub = await pidFrom(log, 'sub=')
+    try {
+      const r = await result
+      expect(r).toMatchObject({ ok: true, exitCode: 0, reason: 'exit code 0' })
+      expect(r.durationMs).toBeLessThan(2500)
+      // still there well after bash ended and the output stopped being read
+      await sleep(300)
+      expect(processAlive(server)).toBe(true)
+      expect(processAlive(sub)).toBe(true)
+      // and its later lines do not reach the step's log
+      const lines = log.lines.length
+      await sleep(100)
+      expect(log.lines.length).toBe(lines)
+    } finally {
+      for (const pid of [server, sub]) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // gone
+        }
+      }
+    }
   })
 
-  it('SIGKILLs a leftover process that ignores SIGTERM', async () => {
-    // the script ends only once the leftover ignores SIGTERM
-    const { log, result } = run(
-      `(trap '' TERM; touch "$READY"; exec sleep 30) & echo "stubborn=$!"
-       while [ ! -f "$READY" ]; do sleep 0.01; done; exit 0`,
-      { killGraceMs: 300, env: { READY: join(dir, 'stubborn-ready') } }
-    )
-    const stubborn = await pidFrom(log, 'stubborn=')
-    const r = await result
-    expect(r).toMatchObject({ ok: true, exitCode: 0 })
-    expect(r.durationMs).toBeGreaterThanOrEqual(300)
-    expect(processAlive(stubborn)).toBe(false)
+  it('stops background jobs too when it is cancelled', async () => {
+    const controller = new AbortController()
+    const { log, result } = run('sleep 30 & echo "job=$!"; echo started; sleep 30', {
+      signal: controller.signal
+    })
+    const job = await pidFrom(log, 'job=')
+    await log.waitFor('started')
+    controller.abort()
+    expect(await result).toMatchObject({ ok: false, aborted: true })
+    expect(processAlive(job)).toBe(false)
   })
 
   it('resolves with a reason when bash cannot start', async () => {

@@ -61,10 +61,11 @@ const progress = (log: MemoryLog): string[] =>
 describe('monitorRounds', () => {
   it.each([
     [0, 60_000, 0],
-    [15 * 60_000, 60_000, 15],
-    [90_000, 60_000, 1],
-    [30_000, 60_000, 1],
-    [5 * 60_000, 30_000, 10]
+    [15 * 60_000, 60_000, 16],
+    [90_000, 60_000, 3],
+    [30_000, 60_000, 2],
+    [5 * 60_000, 30_000, 11],
+    [30 * 60_000, 30_000, 61]
   ])('duration %i ms every %i ms → %i rounds', (duration, interval, rounds) => {
     expect(monitorRounds(duration, interval)).toBe(rounds)
   })
@@ -76,42 +77,74 @@ describe('watch', () => {
     const started = performance.now()
     const outcome = await watch([health(), errorRate()], opts)
     const took = performance.now() - started
-    expect(outcome).toMatchObject({ ok: true, rounds: 3, plannedRounds: 3, failedRounds: 0 })
+    expect(outcome).toMatchObject({ ok: true, rounds: 4, plannedRounds: 4, failedRounds: 0 })
     expect(outcome.lastResults.map((r) => r.ok)).toEqual([true, true])
-    // rounds at 0, 200 and 400 ms
-    expect(took).toBeGreaterThanOrEqual(390)
-    expect(took).toBeLessThan(900)
+    // rounds at 0, 200, 400 and 600 ms: the last one when the window ends
+    expect(took).toBeGreaterThanOrEqual(590)
     const lines = progress(opts.log)
-    expect(lines).toHaveLength(3)
+    expect(lines).toHaveLength(4)
     expect(lines[0]).toMatch(
-      /^monitor round 1\/3: 2\/2 checks healthy, slowest \d+ ms, \d+ms left$/
+      /^monitor round 1\/4: 2\/2 checks healthy, slowest \d+ ms, \d+ms left$/
     )
-    expect(lines[2]).toMatch(
-      /^monitor round 3\/3: 2\/2 checks healthy, slowest \d+ ms, last round$/
+    expect(lines[3]).toMatch(
+      /^monitor round 4\/4: 2\/2 checks healthy, slowest \d+ ms, last round$/
     )
   })
 
   it('schedules rounds on a grid, so slow rounds do not drift', async () => {
-    // 5 rounds due at 0, 200, ..., 800 ms, each taking ~100 ms: about 900 ms in all
-    // (drifting by the round time would take about 1300 ms)
+    // 6 rounds due at 0, 200, ..., 1000 ms, each taking ~100 ms: about 1100 ms in all
+    // (drifting by the round time would take about 1600 ms)
     const started = performance.now()
     const outcome = await watch([slow(100)], options({ durationMs: 1000 }))
     const took = performance.now() - started
-    expect(outcome).toMatchObject({ ok: true, rounds: 5 })
-    expect(took).toBeGreaterThanOrEqual(880)
-    expect(took).toBeLessThan(1150)
+    expect(outcome).toMatchObject({ ok: true, rounds: 6 })
+    expect(took).toBeGreaterThanOrEqual(1080)
+    expect(took).toBeLessThan(1500)
   })
 
-  it('plans floor(duration / interval) rounds, the last one interval × (N − 1) after the start', async () => {
+  it('watches the whole window: a round every interval and the last one when it ends', async () => {
     const clock = fixedClock(new Date('2026-11-25T10:00:00Z'))
     const before = service.requests
     const outcome = await watch(
       [health()],
       options({ clock, durationMs: 15 * 60_000, intervalMs: 60_000 })
     )
-    expect(outcome).toMatchObject({ ok: true, rounds: 15, durationMs: 14 * 60_000 })
-    expect(service.requests - before).toBe(15)
-    expect(clock.now().toISOString()).toBe('2026-11-25T10:14:00.000Z')
+    expect(outcome).toMatchObject({ ok: true, rounds: 16, durationMs: 15 * 60_000 })
+    expect(service.requests - before).toBe(16)
+    expect(clock.now().toISOString()).toBe('2026-11-25T10:15:00.000Z')
+  })
+
+  it('ends a window that is no multiple of the interval on its end, not after it', async () => {
+    const clock = fixedClock(new Date('2026-11-25T10:00:00Z'))
+    const seen: string[] = []
+    const outcome = await watch(
+      [health()],
+      options({
+        clock: {
+          now: () => clock.now(),
+          sleep: async (ms) => {
+            await clock.sleep(ms)
+            seen.push(clock.now().toISOString().slice(14, 19))
+          }
+        },
+        durationMs: 3500,
+        intervalMs: 1000
+      })
+    )
+    expect(outcome).toMatchObject({ ok: true, rounds: 5, durationMs: 3500 })
+    expect(seen).toEqual(['00:01', '00:02', '00:03', '00:03'])
+  })
+
+  it('takes at least 3 s for a 3 s window at 1 s, and catches a failure in its last second', async () => {
+    const opts = options({ durationMs: 3000, intervalMs: 1000 })
+    const started = performance.now()
+    const pending = watch([health()], opts)
+    await opts.log.waitFor('monitor round 3/4')
+    service.break()
+    const outcome = await pending
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2990)
+    expect(outcome).toMatchObject({ ok: false, rounds: 4, plannedRounds: 4, failedRounds: 1 })
+    expect(outcome.reason).toBe('monitor round 4 failed: Health: expected 2xx, got 503')
   })
 
   it('returns at once, without probing, when the duration is 0', async () => {
@@ -131,7 +164,7 @@ describe('watch', () => {
   it('fails within about one interval of a breakage', async () => {
     const opts = options({ durationMs: 10_000, intervalMs: 200 })
     const pending = watch([health(), errorRate()], opts)
-    await opts.log.waitFor('monitor round 2/50')
+    await opts.log.waitFor('monitor round 2/51')
     const brokenAt = performance.now()
     service.break()
     const outcome = await pending
@@ -142,7 +175,7 @@ describe('watch', () => {
     expect(outcome.reason).toBe('monitor round 3 failed: Health: expected 2xx, got 503')
     expect(outcome.lastResults[0]).toMatchObject({ name: 'Health', ok: false })
     expect(progress(opts.log)[2]).toMatch(
-      /^monitor round 3\/50: [01]\/2 checks healthy \(failing: Health — expected 2xx, got 503\), (not finished: Error rate, )?slowest \d+ ms, /
+      /^monitor round 3\/51: [01]\/2 checks healthy \(failing: Health — expected 2xx, got 503\), (not finished: Error rate, )?slowest \d+ ms, /
     )
     expect(opts.log.entries.filter((e) => e.level === 'error').map((e) => e.text)).toEqual([
       'monitoring failed — monitor round 3 failed: Health: expected 2xx, got 503'
@@ -152,7 +185,7 @@ describe('watch', () => {
   it('notices a Prometheus value out of bounds', async () => {
     const opts = options({ durationMs: 10_000, intervalMs: 200 })
     const pending = watch([health(), errorRate()], opts)
-    await opts.log.waitFor('monitor round 1/50')
+    await opts.log.waitFor('monitor round 1/51')
     service.setErrorRate(0.2)
     const outcome = await pending
     expect(outcome).toMatchObject({ ok: false, rounds: 2 })
@@ -172,7 +205,7 @@ describe('watch', () => {
   })
 
   it('runs command checks one after another, so their log groups do not interleave', async () => {
-    const opts = options({ durationMs: 200 })
+    const opts = options({ durationMs: 200, intervalMs: 1000 })
     const outcome = await watch(
       [
         { kind: 'command', name: 'A', run: 'echo a1; sleep 0.1; echo a2' },
@@ -181,28 +214,29 @@ describe('watch', () => {
       ],
       opts
     )
-    expect(outcome).toMatchObject({ ok: true, rounds: 1 })
+    expect(outcome).toMatchObject({ ok: true, rounds: 2 })
     const grouped = opts.log.entries
       .filter((e) => e.level !== 'info' || /^[ab][12]$/.test(e.text))
       .map((e) => (e.level === 'endgroup' ? 'end' : e.text))
-    expect(grouped).toEqual(['check: A', 'a1', 'a2', 'end', 'check: B', 'b1', 'b2', 'end'])
+    const round = ['check: A', 'a1', 'a2', 'end', 'check: B', 'b1', 'b2', 'end']
+    expect(grouped).toEqual([...round, ...round])
   })
 
   it('tolerates a single failed round when two are allowed', async () => {
     const opts = options({ durationMs: 1000, intervalMs: 150, failuresAllowed: 2 })
     const pending = watch([health()], opts)
-    await opts.log.waitFor('monitor round 2/6')
+    await opts.log.waitFor('monitor round 2/8')
     service.break()
     await opts.log.waitFor('1 of 2 failed rounds in a row')
     service.heal()
     const outcome = await pending
-    expect(outcome).toMatchObject({ ok: true, rounds: 6, failedRounds: 1 })
+    expect(outcome).toMatchObject({ ok: true, rounds: 8, failedRounds: 1 })
   })
 
   it('fails on two consecutive failed rounds when two are allowed', async () => {
     const opts = options({ durationMs: 10_000, intervalMs: 150, failuresAllowed: 2 })
     const pending = watch([health()], opts)
-    await opts.log.waitFor('monitor round 2/66')
+    await opts.log.waitFor('monitor round 2/68')
     service.break()
     const outcome = await pending
     expect(outcome).toMatchObject({ ok: false, rounds: 4, failedRounds: 2 })
@@ -212,29 +246,29 @@ describe('watch', () => {
   it('adds a round to confirm a failure in the last planned round', async () => {
     const opts = options({ durationMs: 400, intervalMs: 200, failuresAllowed: 2 })
     const pending = watch([health()], opts)
-    await opts.log.waitFor('monitor round 1/2')
+    await opts.log.waitFor('monitor round 2/3')
     service.break()
     const outcome = await pending
-    expect(outcome).toMatchObject({ ok: false, rounds: 3, plannedRounds: 2, failedRounds: 2 })
-    expect(progress(opts.log)[1]).toContain('one more round to confirm')
-    expect(progress(opts.log)[2]).toMatch(/^monitor round 3 \(extra\): 0\/1 checks healthy/)
+    expect(outcome).toMatchObject({ ok: false, rounds: 4, plannedRounds: 3, failedRounds: 2 })
+    expect(progress(opts.log)[2]).toContain('one more round to confirm')
+    expect(progress(opts.log)[3]).toMatch(/^monitor round 4 \(extra\): 0\/1 checks healthy/)
   })
 
   it('passes when the confirming round is healthy', async () => {
     const opts = options({ durationMs: 400, intervalMs: 200, failuresAllowed: 2 })
     const pending = watch([health()], opts)
-    await opts.log.waitFor('monitor round 1/2')
+    await opts.log.waitFor('monitor round 2/3')
     service.break()
     await opts.log.waitFor('one more round to confirm')
     service.heal()
-    expect(await pending).toMatchObject({ ok: true, rounds: 3, failedRounds: 1 })
+    expect(await pending).toMatchObject({ ok: true, rounds: 4, failedRounds: 1 })
   })
 
   it('stops promptly when the signal aborts', async () => {
     const controller = new AbortController()
     const opts = options({ durationMs: 10_000, intervalMs: 2000, signal: controller.signal })
     const pending = watch([health()], opts)
-    await opts.log.waitFor('monitor round 1/5')
+    await opts.log.waitFor('monitor round 1/6')
     const abortedAt = performance.now()
     controller.abort()
     const outcome = await pending

@@ -78,7 +78,8 @@ function makeClient(o: GitHubClientOptions, stats: ClientStats) {
       return Object.defineProperty(answer, 'url', { value: res.url })
     } catch (e) {
       // not an AbortError: octokit would neither wrap nor retry that
-      if (limit.timedOut()) throw new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`)
+      if (limit.timedOut())
+        throw new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`, { cause: e })
       throw e
     } finally {
       limit.dispose()

@@ -1,5 +1,5 @@
 /** Slack incoming-webhook payload: `text` (fallback) and Block Kit `blocks`. */
-import { escapeSlack } from '../report/escape.js'
+import { escapeSlack, slackCode } from '../report/escape.js'
 import type { DeploymentRecord } from '../report/types.js'
 import {
   buildMessage,
@@ -14,9 +14,12 @@ import {
 export interface SlackText {
   type: 'mrkdwn' | 'plain_text'
   text: string
+  /** plain_text only: false keeps `:name:` as written instead of turning it into an emoji */
+  emoji?: boolean
 }
 
 export type SlackBlock =
+  | { type: 'header'; text: SlackText }
   | { type: 'section'; text: SlackText }
   | { type: 'section'; fields: SlackText[] }
   | { type: 'context'; elements: SlackText[] }
@@ -27,9 +30,15 @@ export interface SlackPayload {
   blocks: SlackBlock[]
 }
 
-/** Slack limits: 3000 characters per section text, 2000 per field, 10 fields. */
+/** Slack limits: 150 characters per header, 3000 per section text, 2000 per field, 10 fields. */
+const HEADER_MAX = 150
 const SECTION_MAX = 3000
 const FIELD_MAX = 2000
+
+/** Outside text shown exactly as written: no formatting, no entities, no emoji codes. */
+function plain(text: string): SlackText {
+  return { type: 'plain_text', text, emoji: false }
+}
 
 /** Cuts already-escaped lines at a line boundary so the text stays within `max`. */
 function fitLines(lines: string[], max: number): string {
@@ -65,13 +74,15 @@ export function slackPayload(
   const m = buildMessage(event, record, language, extra)
   const l = m.labels
   const emoji = statusEmoji(event, record)
-  const field = (label: string, value: string): SlackText => ({
-    type: 'mrkdwn',
-    text: `*${label}*\n${escapeSlack(cut(value, FIELD_MAX / 5 - 20))}`
-  })
+  // a value in a code span, or (when it cannot be one) the whole field as plain text
+  const field = (label: string, value: string): SlackText => {
+    const shown = cut(value, FIELD_MAX / 5 - 20)
+    const code = slackCode(shown)
+    return code ? { type: 'mrkdwn', text: `*${label}*\n${code}` } : plain(`${label}\n${shown}`)
+  }
 
   const blocks: SlackBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `${emoji} *${escapeSlack(m.headline)}*` } },
+    { type: 'header', text: plain(cut(`${emoji} ${m.headline}`, HEADER_MAX)) },
     {
       type: 'section',
       fields: [
@@ -85,31 +96,24 @@ export function slackPayload(
 
   if (record.checklist?.length) {
     const lines = record.checklist.map((i) => {
-      const detail = i.detail ? ` — ${escapeSlack(cut(i.detail.replace(/\s+/g, ' '), 150))}` : ''
-      return `${ITEM_MARK[i.status] ?? '➖'} ${escapeSlack(cut(i.item, 80))}${detail}`
+      const detail = i.detail ? ` — ${cut(i.detail.replace(/\s+/g, ' '), 150)}` : ''
+      return `${ITEM_MARK[i.status] ?? '➖'} ${cut(i.item, 80)}${detail}`
     })
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: fitLines([`*${l.checklist}*`, ...lines], SECTION_MAX) }
-    })
+    blocks.push({ type: 'section', text: plain(fitLines([l.checklist, ...lines], SECTION_MAX)) })
   }
 
   if (m.reason) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `*${l.reason}*\n${escapeSlack(m.reason)}` }
+      text: plain(fitLines([l.reason, m.reason], SECTION_MAX))
     })
   }
 
-  const notes = m.notes.map((n) => escapeSlack(n))
+  const elements: SlackText[] = []
+  if (m.notes.length) elements.push(plain(fitLines(m.notes, SECTION_MAX)))
   const link = slackLinkTarget(record.run_url)
-  if (link) notes.push(`<${link}|${escapeSlack(l.run)}>`)
-  if (notes.length) {
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: fitLines(notes, SECTION_MAX) }]
-    })
-  }
+  if (link) elements.push({ type: 'mrkdwn', text: `<${link}|${escapeSlack(l.run)}>` })
+  if (elements.length) blocks.push({ type: 'context', elements })
 
   const text = fitLines(
     [`${emoji} ${escapeSlack(m.headline)}`, ...m.lines.map((line) => escapeSlack(line))],

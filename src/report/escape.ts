@@ -57,21 +57,26 @@ export function escapeTableCell(s: string): string {
 const SLACK_CHARS: Readonly<{ [ch: string]: string }> = {
   '&': '&amp;',
   '<': '&lt;',
-  '>': '&gt;',
-  // mrkdwn has no escape for formatting characters: use look-alikes that Slack ignores
-  '*': '\u2217', // ∗ asterisk operator
-  _: '\u02CD', // ˍ modifier letter low macron
-  '~': '\u223C', // ∼ tilde operator
-  '`': '\u02CB' // ˋ modifier letter grave accent
+  '>': '&gt;'
 }
 
 /**
- * Slack mrkdwn: `&`, `<`, `>` become entities so `<!channel>`, `<@U123>` and
- * `<http://x|y>` cannot be injected; `*`, `_`, `~` and backticks are replaced by
- * look-alike characters because mrkdwn offers no way to escape them.
+ * Slack mrkdwn: `&`, `<`, `>` become the entities Slack shows as those characters, so
+ * `<!channel>`, `<@U123>` and `<http://x|y>` cannot be injected. Formatting characters have no
+ * escape in mrkdwn; text where they must not apply goes into a code span ({@link slackCode}) or
+ * a `plain_text` object instead, so the reader sees the characters that were given.
  */
 export function escapeSlack(s: string): string {
   return mapChars(s, SLACK_CHARS)
+}
+
+/**
+ * A value shown verbatim inside mrkdwn: a code span, where `*`, `_` and `~` do not format.
+ * Undefined when the value cannot be one (a backtick or a line break in it): use plain_text.
+ */
+export function slackCode(s: string): string | undefined {
+  if (s === '' || /[`\r\n]/.test(s)) return undefined
+  return `\`${escapeSlack(s)}\``
 }
 
 const ADAPTIVE_CARD_CHARS: Readonly<{ [ch: string]: string }> = {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
-import type { Readable } from 'node:stream'
+import { closeSync, openSync, readdirSync, readFileSync, readSync, unlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Log } from '../core.js'
 import { formatDuration } from '../duration.js'
 
@@ -23,6 +24,8 @@ export interface CommandOptions {
   onStart?: (pgid: number) => void
   /** how many trailing output lines to keep; default 20 */
   tailLines?: number
+  /** where the output file lives while the command runs; default the system's temp folder */
+  outputDir?: string
 }
 
 export interface CommandResult {
@@ -47,18 +50,21 @@ const MAX_LINE = 4000
 const POLL_MS = 25
 /** how long to wait for the process group to disappear after SIGKILL */
 const AFTER_KILL_MS = 2000
-/** how long to wait for the output pipes to close once the process group is gone */
-const STREAM_END_MS = 1000
+let outputFiles = 0
 
 /**
  * Runs `command` with `bash --noprofile --norc -eo pipefail -c`, in its own process group,
  * streaming its output line by line into `log` inside a group named `label`.
  *
- * Never rejects. On timeout or abort the whole process group gets SIGTERM, then SIGKILL after
- * `killGraceMs`. The promise settles only once the process group is gone: processes the script
- * left behind in its group (`sleep 100 &`) are terminated the same way when bash exits, so
- * nothing the command started outlives the step (processes that left the group with `setsid`
- * are out of reach).
+ * As in a workflow's `run:` step, processes the script starts in the background
+ * (`./server &`) keep running after bash exits. Their output must not kill them either: the
+ * command writes into a file that is read as it grows (a pipe closed by us, or by our own
+ * exit, would end a background server with SIGPIPE at its next log line), and reading stops
+ * when bash ends.
+ *
+ * Never rejects. Only on timeout or abort does the whole process group get SIGTERM, then
+ * SIGKILL after `killGraceMs`; the promise then settles once the group is gone (processes
+ * that left the group with `setsid` are out of reach).
  */
 export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
   const grace = opts.killGraceMs ?? DEFAULT_GRACE_MS
@@ -94,14 +100,16 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
   log.startGroup(opts.label)
   try {
     let child: ChildProcess
+    const output = openOutput(opts.outputDir ?? tmpdir())
     try {
       child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', opts.command], {
         cwd: opts.cwd,
         env,
         detached: true,
-        stdio: ['ignore', 'pipe', 'pipe']
+        stdio: ['ignore', output.fd, output.fd]
       })
     } catch (e) {
+      output.close()
       // spawn throws (rather than emitting `error`) on arguments it refuses, e.g. a NUL byte;
       // its message quotes the script, which may hold secrets: give only the code
       const code = (e as NodeJS.ErrnoException).code ?? (e as Error).name
@@ -142,12 +150,11 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
         resolve()
       })
     })
-    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
-
-    const pending: Promise<void>[] = []
-    for (const stream of [child.stdout, child.stderr]) {
-      if (stream) pending.push(readLines(stream, pushLine))
-    }
+    // the child has its own copy of the descriptor; the reader has its own too
+    output.closeWriter()
+    const reader = new LineReader(pushLine)
+    const readAll = (): void => output.read((chunk) => reader.push(chunk))
+    const readTimer = setInterval(readAll, POLL_MS)
 
     const pgid = child.pid
     if (pgid !== undefined) opts.onStart?.(pgid)
@@ -188,8 +195,8 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
       if (timeoutTimer) clearTimeout(timeoutTimer)
       timeoutTimer = undefined
 
-      if (!spawnError && pgid !== undefined) {
-        // bash is gone; anything it left in its group goes too
+      if (!spawnError && pgid !== undefined && termSentAt !== undefined) {
+        // stopped (timeout or cancel): the whole group goes, background jobs included
         while (groupAlive(pgid)) {
           terminate()
           if (
@@ -211,22 +218,12 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
         }
       }
 
-      // output pipes close once every holder is gone; a process outside the group may keep
-      // them open, so wait a bounded time, then stop reading
-      let streamTimer: NodeJS.Timeout | undefined
-      const bounded = await Promise.race([
-        closed.then(() => true),
-        new Promise<boolean>((resolve) => {
-          streamTimer = setTimeout(() => resolve(false), STREAM_END_MS)
-        })
-      ])
-      clearTimeout(streamTimer)
-      if (!bounded) {
-        child.stdout?.destroy()
-        child.stderr?.destroy()
-      }
-      await Promise.all(pending)
+      // what bash wrote is all in the file now; later lines of background jobs are theirs
+      readAll()
+      reader.end()
     } finally {
+      clearInterval(readTimer)
+      output.close()
       if (timeoutTimer) clearTimeout(timeoutTimer)
       if (killTimer) clearTimeout(killTimer)
       opts.signal?.removeEventListener('abort', onAbort)
@@ -247,35 +244,72 @@ export async function runCommand(opts: CommandOptions): Promise<CommandResult> {
   }
 }
 
-/** Calls `onLine` for each line of `stream` (a final line without newline included). */
-function readLines(stream: Readable, onLine: (line: string) => void): Promise<void> {
-  return new Promise((resolve) => {
-    let buffer = ''
-    stream.setEncoding('utf8')
-    stream.on('data', (chunk: string) => {
-      buffer += chunk
-      let nl: number
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        onLine(buffer.slice(0, nl).replace(/\r$/, ''))
-        buffer = buffer.slice(nl + 1)
-      }
-      if (buffer.length > MAX_LINE) {
-        onLine(buffer)
-        buffer = ''
-      }
-    })
-    let finished = false
-    const finish = (): void => {
-      if (finished) return
-      finished = true
-      if (buffer) onLine(buffer.replace(/\r$/, ''))
-      buffer = ''
-      resolve()
+/** Splits text into lines as it arrives; a last line without newline is given at `end`. */
+class LineReader {
+  private buffer = ''
+  private readonly decoder = new TextDecoder('utf-8')
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: Uint8Array): void {
+    this.buffer += this.decoder.decode(chunk, { stream: true })
+    let nl: number
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      this.onLine(this.buffer.slice(0, nl).replace(/\r$/, ''))
+      this.buffer = this.buffer.slice(nl + 1)
     }
-    stream.once('end', finish)
-    stream.once('close', finish)
-    stream.once('error', finish)
-  })
+    if (this.buffer.length > MAX_LINE) {
+      this.onLine(this.buffer)
+      this.buffer = ''
+    }
+  }
+
+  end(): void {
+    this.buffer += this.decoder.decode()
+    if (this.buffer) this.onLine(this.buffer.replace(/\r$/, ''))
+    this.buffer = ''
+  }
+}
+
+/**
+ * The command's output file: written by the command (stdout and stderr share it, so lines
+ * keep their order), read from our own descriptor as it grows. It is unlinked at once, so
+ * nothing is left behind; background jobs may go on writing into it unseen.
+ */
+function openOutput(dir: string): {
+  fd: number
+  closeWriter(): void
+  read(onChunk: (chunk: Uint8Array) => void): void
+  close(): void
+} {
+  const path = join(dir, `red-button-${process.pid}-${++outputFiles}.log`)
+  let writer: number | undefined = openSync(path, 'w', 0o600)
+  const reader = openSync(path, 'r')
+  unlinkSync(path)
+  let offset = 0
+  let open = true
+  const buffer = Buffer.alloc(64 * 1024)
+  return {
+    fd: writer,
+    closeWriter() {
+      if (writer !== undefined) closeSync(writer)
+      writer = undefined
+    },
+    read(onChunk) {
+      if (!open) return
+      for (;;) {
+        const n = readSync(reader, buffer, 0, buffer.length, offset)
+        if (n <= 0) return
+        offset += n
+        onChunk(buffer.subarray(0, n))
+      }
+    },
+    close() {
+      this.closeWriter()
+      if (open) closeSync(reader)
+      open = false
+    }
+  }
 }
 
 /**

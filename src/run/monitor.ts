@@ -40,15 +40,25 @@ export interface MonitorOutcome {
 }
 
 /**
- * The number of rounds of a watch window: N = max(1, floor(duration / interval)), 0 when the
- * duration is 0. Round k (1-based) is due at start + (k − 1) × interval: round 1 right after
- * the smoke tests, round N at start + (N − 1) × interval. The watch is over once round N is
- * judged, so each round stands for the interval that follows it and the N rounds cover N
- * intervals of the window (all of it when the duration is a multiple of the interval).
+ * The number of rounds of a watch window: one right after the smoke tests, one every
+ * interval after it, and the last one when the window ends — N = ceil(duration / interval) + 1,
+ * 0 when the duration is 0. Round k (1-based) is due at start + min((k − 1) × interval,
+ * duration), so a 3 s window at 1 s is looked at after 0, 1, 2 and 3 s, and nothing that fails
+ * in its last interval goes unseen.
  */
 export function monitorRounds(durationMs: number, intervalMs: number): number {
   if (!(durationMs > 0)) return 0
-  return Math.max(1, Math.floor(durationMs / Math.max(1, intervalMs)))
+  return Math.ceil(durationMs / Math.max(1, intervalMs)) + 1
+}
+
+/**
+ * When round k (1-based) is due, counted from the start of the watch; extra rounds (after a
+ * failing streak too short to decide) follow the last one at the interval.
+ */
+export function roundDueMs(k: number, durationMs: number, intervalMs: number): number {
+  const planned = monitorRounds(durationMs, intervalMs)
+  if (k <= planned) return Math.min((k - 1) * intervalMs, durationMs)
+  return durationMs + (k - planned) * intervalMs
 }
 
 /**
@@ -72,7 +82,7 @@ export async function watch(checks: Check[], opts: MonitorOptions): Promise<Moni
   const allowed = Math.max(1, Math.floor(opts.failuresAllowed))
   const planned = checks.length === 0 ? 0 : monitorRounds(opts.durationMs, intervalMs)
   const start = clock.now().getTime()
-  const lastDue = start + (planned - 1) * intervalMs
+  const lastDue = start + opts.durationMs
 
   let rounds = 0
   let failedRounds = 0
@@ -98,7 +108,7 @@ export async function watch(checks: Check[], opts: MonitorOptions): Promise<Moni
   }
 
   for (let k = 1; k <= planned || (streak > 0 && streak < allowed); k++) {
-    const wait = start + (k - 1) * intervalMs - clock.now().getTime()
+    const wait = start + roundDueMs(k, opts.durationMs, intervalMs) - clock.now().getTime()
     if (wait > 0 && !signal?.aborted) await clock.sleep(wait, signal)
     if (signal?.aborted) return cancelled()
 
