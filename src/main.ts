@@ -238,6 +238,17 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
     `Red Button: ${version} → ${settings.environment}${settings.dryRun ? ' (dry run)' : ''}`
   )
 
+  // the PR comment's reads start now and overlap the gate and the deployment
+  const commentTargets = settings.prComment
+    ? import('./report/comment.js').then(({ findCommentTargets }) =>
+        findCommentTargets(api, {
+          pulls: api.listPullsForCommit(ctx.sha),
+          pullNumber: ctx.pullNumber,
+          environment: settings.environment
+        })
+      )
+    : undefined
+
   try {
     const gate = await runGate(settings, ctx, {
       api,
@@ -281,11 +292,10 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
       const announcer = new ChatAnnouncer({ clock, core, signal: deps.signal })
       await new Process(state, { api, clock, core, signal: deps.signal, announcer }).run()
     }
-    if (settings.prComment) {
+    if (commentTargets) {
       const { publishPrComments } = await import('./report/comment.js')
       const done = await publishPrComments(api, {
-        sha: ctx.sha,
-        pullNumber: ctx.pullNumber,
+        targets: commentTargets,
         record: state.record,
         language: settings.language,
         log: core

@@ -112,7 +112,7 @@ describe('a deployment run by dist/ as a runner runs it', () => {
     expect(
       (rec.steps as Array<{ name: string; status: string }>).map((s) => `${s.name}:${s.status}`)
     ).toEqual(['backup:pass', 'migrate:pass', 'deploy:pass', 'smoke:pass', 'monitor:pass'])
-    expect((rec.monitor as { rounds: number }).rounds).toBe(4)
+    expect((rec.monitor as { rounds: number }).rounds).toBe(5)
     expect(r.summary).toContain('```mermaid')
   })
 

@@ -307,7 +307,6 @@ describe('collectCiFacts against the stand-in', () => {
     const result = await collect().facts
     expect(evaluateCi(result, 'en').status).toBe('pass')
     expect(gh.requestCount(/\/status$/)).toBe(2)
-    expect(clock.sleeps).toEqual([1000])
   })
 
   it('fails the item, naming the error, when the checks cannot be read (404 not retried)', async () => {
@@ -381,6 +380,41 @@ describe('collectDeploymentFacts against the stand-in', () => {
       detail: `newest deployment #${failed} of this commit to staging is failure, not success`
     })
     expect(result.decision).toBe('abort')
+  })
+
+  it('passes staging for a commit whose staging deployment succeeded and was then made inactive by GitHub', async () => {
+    seedGreenRepo(gh, SHA)
+    const ours = gh.addDeployment({ sha: SHA, ref: 'v1.2.0', environment: 'staging' })
+    const api = connect(gh, clock).api
+    await api.createDeploymentStatus(ours, { state: 'success' })
+    // a newer commit succeeds on staging: GitHub marks ours inactive (auto_inactive)
+    const newer = gh.addDeployment({ sha: 'b'.repeat(40), ref: 'v1.3.0', environment: 'staging' })
+    await api.createDeploymentStatus(newer, { state: 'success' })
+    expect(gh.state.deployments.find((d) => d.id === ours)?.statuses.at(-1)?.state).toBe('inactive')
+    const result = await runGate(settingsOf(), ctx(), deps())
+    expect(itemOf(result, 'staging')).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(
+        new RegExp(
+          `^deployment #${ours} to staging succeeded \\(.+\\); it has since been replaced by a newer one$`
+        )
+      )
+    })
+  })
+
+  it('fails staging for a staging deployment made inactive without ever succeeding', async () => {
+    seedGreenRepo(gh, SHA)
+    const never = gh.addDeployment({
+      sha: SHA,
+      ref: 'v1.2.0',
+      environment: 'staging',
+      statuses: [{ state: 'failure' }, { state: 'inactive' }]
+    })
+    const result = await runGate(settingsOf(), ctx(), deps())
+    expect(itemOf(result, 'staging')).toMatchObject({
+      status: 'fail',
+      detail: `newest deployment #${never} of this commit to staging is inactive, not success`
+    })
   })
 
   it('fails staging when this commit never went to staging (another commit did)', async () => {

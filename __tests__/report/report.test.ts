@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import yaml from 'js-yaml'
 import { DEFAULT_SHA, startGitHubApi } from '../../__fixtures__/github-api.js'
 import { GitHubApi } from '../../src/github/api.js'
-import { commentMarker, publishPrComments, renderComment } from '../../src/report/comment.js'
+import {
+  commentMarker,
+  findCommentTargets,
+  publishPrComments,
+  renderComment
+} from '../../src/report/comment.js'
 import { MemoryLog } from '../run/log.js'
 import { recordYaml, rollbackPlanText, toRecord } from '../../src/report/record.js'
 import { fenced, renderSummary, stepsChart, SUMMARY_LIMIT } from '../../src/report/summary.js'
@@ -137,8 +142,11 @@ describe('publishing the PR comment', () => {
       const github = GitHubApi.forRun({ apiUrl: api.url, owner: 'acme', repo: 'shop' }, 'token')
       const publish = (d: DeploymentRecord) =>
         publishPrComments(github, {
-          sha: DEFAULT_SHA,
-          pullNumber: 9,
+          targets: findCommentTargets(github, {
+            pulls: github.listPullsForCommit(DEFAULT_SHA),
+            pullNumber: 9,
+            environment: d.environment
+          }),
           record: d,
           language: 'en',
           log: new MemoryLog()

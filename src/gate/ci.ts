@@ -95,19 +95,23 @@ export interface CollectCiOptions {
 /** Reads check runs and statuses, polling while some are pending, up to `timeoutMs`. */
 export async function collectCiFacts(api: GitHubApi, o: CollectCiOptions): Promise<CiFacts> {
   const start = o.clock.now().getTime()
+  // This job is itself an unfinished check run of the commit: its suite is looked up beside
+  // the first read (not after it), since a run on GitHub always finds itself pending.
+  const ownSuite =
+    o.required === undefined && o.runId !== undefined
+      ? api.runCheckSuiteId(o.runId)
+      : Promise.resolve(undefined)
+  // read even when the first poll fails, so that no rejection is left unhandled
+  ownSuite.catch(() => undefined)
   let ownSuiteId: number | undefined
-  let ownSuiteKnown = o.required !== undefined || o.runId === undefined
   for (;;) {
     try {
-      const [runs, combined] = await Promise.all([
+      const [runs, combined, suite] = await Promise.all([
         api.listCheckRuns(o.sha),
-        api.combinedStatus(o.sha)
+        api.combinedStatus(o.sha),
+        ownSuite
       ])
-      // Only an unfinished check run can be this job; look up our own suite only then.
-      if (!ownSuiteKnown && runs.some((r) => r.status !== 'completed') && o.runId !== undefined) {
-        ownSuiteId = await api.runCheckSuiteId(o.runId)
-        ownSuiteKnown = true
-      }
+      ownSuiteId = suite
       // A commit without statuses reads `pending` with total_count 0: no statuses, not pending.
       const statuses = combined.total_count === 0 ? [] : combined.statuses
       const selected = selectChecks(runs, statuses, ownSuiteId, o.required)

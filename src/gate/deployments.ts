@@ -23,6 +23,8 @@ export interface DeploymentView {
   byRedButton: boolean
   /** the run behind the latest status, when it gave one */
   logUrl?: string
+  /** it succeeded, then GitHub made it `inactive` when a newer one of its environment succeeded */
+  replaced?: boolean
   /**
    * made by this very workflow run: GitHub creates one for a job that names an
    * `environment:`, and it is `in_progress` while we run; it never holds the lock against us
@@ -116,28 +118,37 @@ export async function collectDeploymentFacts(
         ? api.listDeployments({ environment: o.stagingEnvironment, sha: o.sha })
         : undefined
     ])
-    const target = targetList
-      .map(viewOf)
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
-    await readStatuses(api, target, o.now, o.maxStatusReads ?? 20, o.ownRunId)
-    let stagingOfCommit: DeploymentView | null | undefined
-    if (stagingList) {
+    const target = targetList.map(viewOf).sort(newestFirst)
+    const readStaging = async (): Promise<DeploymentView | null | undefined> => {
+      if (!stagingList) return undefined
       const newest = stagingList
         .filter((d) => d.sha === o.sha)
         .map(viewOf)
-        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)[0]
-      if (newest) {
-        applyStatus(newest, await api.latestStatus(newest.id))
-      }
-      stagingOfCommit = newest ?? null
+        .sort(newestFirst)[0]
+      if (!newest) return null
+      const history = await api.listStatuses(newest.id)
+      applyStatus(newest, history[0])
+      newest.replaced = newest.state === 'inactive' && history.some((s) => s.state === 'success')
+      return newest
     }
+    const [, stagingOfCommit] = await Promise.all([
+      readStatuses(api, target, o.now, o.maxStatusReads ?? 20, o.ownRunId),
+      readStaging()
+    ])
     return { target, stagingOfCommit }
   } catch (e) {
     return { target: [], error: (e as Error).message }
   }
 }
 
-/** Fills in `state` where it matters; deployments already read are not read again. */
+const newestFirst = (a: DeploymentView, b: DeploymentView): number =>
+  b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id
+
+/**
+ * Fills in `state` where it matters; deployments already read are not read again. Every
+ * deployment young enough to hold the lock, and the first older one, are read at once; older
+ * ones follow a few at a time until the newest successful one (the previous version) is found.
+ */
 export async function readStatuses(
   api: GitHubApi,
   target: DeploymentView[],
@@ -146,16 +157,24 @@ export async function readStatuses(
   ownRunId?: number
 ): Promise<void> {
   let reads = 0
-  let previousFound = target.some((v) => v.read && v.state === 'success')
-  for (const v of target) {
-    const young = now.getTime() - v.createdAt.getTime() < LOCK_MAX_AGE_MS
-    if (!young && previousFound) break
-    if (reads >= maxReads) break
-    if (!v.read) {
-      applyStatus(v, await api.latestStatus(v.id), ownRunId)
-      reads++
-    }
-    if (v.state === 'success') previousFound = true
+  const read = (batch: DeploymentView[]): Promise<unknown> =>
+    Promise.all(batch.map(async (v) => applyStatus(v, await api.latestStatus(v.id), ownRunId)))
+  const young = (v: DeploymentView): boolean =>
+    now.getTime() - v.createdAt.getTime() < LOCK_MAX_AGE_MS
+  const found = (): boolean => target.some((v) => v.read && v.state === 'success')
+  let rest = target.filter((v) => !v.read)
+  let batchSize = rest.filter(young).length + 1
+  while (rest.length > 0 && reads < maxReads && (!found() || rest.some(young))) {
+    // young ones always; older ones only while the previous version is unknown
+    const batch = (found() ? rest.filter(young) : rest).slice(
+      0,
+      Math.min(batchSize, maxReads - reads)
+    )
+    if (batch.length === 0) break
+    await read(batch)
+    reads += batch.length
+    rest = rest.filter((v) => !v.read)
+    batchSize = 3
   }
 }
 

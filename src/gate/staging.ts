@@ -16,6 +16,8 @@ export function evaluateStaging(
   if (f.error) return item('fail', p.lockUnreadable(f.error))
   const d = f.stagingOfCommit
   if (!d) return item('fail', p.stagingNone(o.stagingEnvironment, o.sha.slice(0, 7)))
+  if (d.replaced)
+    return item('pass', p.stagingReplaced(o.stagingEnvironment, d.id, d.createdAt.toISOString()))
   if (d.state !== 'success')
     return item('fail', p.stagingNotOk(o.stagingEnvironment, d.id, d.state ?? 'without status'))
   return item('pass', p.stagingOk(o.stagingEnvironment, d.id, d.createdAt.toISOString()))

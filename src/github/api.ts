@@ -188,6 +188,15 @@ export class GitHubApi {
     return this.list<Deployment>('GET /repos/{owner}/{repo}/deployments', query, maxPages)
   }
 
+  /** The statuses of a deployment, newest first (one page: its recent history). */
+  listStatuses(deploymentId: number): Promise<DeploymentStatus[]> {
+    return this.list<DeploymentStatus>(
+      'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+      { deployment_id: deploymentId },
+      1
+    )
+  }
+
   /** The newest status of a deployment, or undefined when it has none. */
   async latestStatus(deploymentId: number): Promise<DeploymentStatus | undefined> {
     const statuses = await this.request<DeploymentStatus[]>(

@@ -143,12 +143,13 @@ function conditionalGets(octokit: Octokit, stats: ClientStats): void {
     try {
       const response = await request(options)
       const etag = response.headers.etag
-      if (etag) kept.set(key, { etag, response })
+      // kept as a copy: octokit.paginate reshapes the response it is given in place
+      if (etag) kept.set(key, { etag, response: structuredClone(response) })
       return response
     } catch (e) {
       if (hit && (e as { status?: number }).status === 304) {
         stats.notModified++
-        return hit.response as Awaited<ReturnType<typeof request>>
+        return structuredClone(hit.response) as Awaited<ReturnType<typeof request>>
       }
       throw e
     }

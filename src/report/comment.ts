@@ -60,22 +60,53 @@ export function pullsToReport(pulls: PullRequest[], eventPull?: number): number[
   return numbers
 }
 
+/** The pull requests to write on, each with our comment there if it has one already. */
+export type CommentTargets =
+  { targets: Array<{ number: number; commentId?: number }> } | { error: unknown }
+
+/**
+ * Finds where the comment goes; never rejects. Started early (its reads overlap the gate and
+ * the deployment), so that only the writes remain at the end of the run.
+ */
+export async function findCommentTargets(
+  api: GitHubApi,
+  o: { pulls: Promise<PullRequest[]>; pullNumber?: number; environment: string }
+): Promise<CommentTargets> {
+  try {
+    const marker = commentMarker(o.environment)
+    const numbers = pullsToReport(await o.pulls, o.pullNumber)
+    const targets = await Promise.all(
+      numbers.map(async (number) => ({
+        number,
+        commentId: (await api.listComments(number)).find((c) => c.body?.includes(marker))?.id
+      }))
+    )
+    return { targets }
+  } catch (error) {
+    return { error }
+  }
+}
+
 /**
  * Creates or edits the comment on every pull request of the commit (and the event's own
  * PR). A token without write access (fork PRs) gives a warning, never a failure.
  */
 export async function publishPrComments(
   api: GitHubApi,
-  o: { sha: string; pullNumber?: number; record: DeploymentRecord; language: Language; log: Log }
+  o: {
+    targets: Promise<CommentTargets>
+    record: DeploymentRecord
+    language: Language
+    log: Log
+  }
 ): Promise<string[]> {
   const done: string[] = []
   try {
-    const pulls = pullsToReport(await api.listPullsForCommit(o.sha), o.pullNumber)
-    const marker = commentMarker(o.record.environment)
+    const found = await o.targets
+    if ('error' in found) throw found.error
     const body = renderComment(o.record, o.language)
-    for (const number of pulls) {
-      const existing = (await api.listComments(number)).find((c) => c.body?.includes(marker))
-      if (existing) await api.updateComment(existing.id, body)
+    for (const { number, commentId } of found.targets) {
+      if (commentId !== undefined) await api.updateComment(commentId, body)
       else await api.createComment(number, body)
       done.push(`#${number}`)
     }

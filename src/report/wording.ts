@@ -69,6 +69,8 @@ const PHRASES = {
     notProduction: (env: string) => `${env} is not a production environment`,
     stagingOk: (env: string, id: number, when: string) =>
       `deployment #${id} to ${env} succeeded (${when})`,
+    stagingReplaced: (env: string, id: number, when: string) =>
+      `deployment #${id} to ${env} succeeded (${when}); it has since been replaced by a newer one`,
     stagingNone: (env: string, sha: string) => `no deployment of ${sha} to ${env}`,
     stagingNotOk: (env: string, id: number, state: string) =>
       `newest deployment #${id} of this commit to ${env} is ${state}, not success`,
@@ -110,6 +112,8 @@ const PHRASES = {
     notProduction: (env: string) => `${env} n'est pas un environnement de production`,
     stagingOk: (env: string, id: number, when: string) =>
       `déploiement #${id} en ${env} réussi (${when})`,
+    stagingReplaced: (env: string, id: number, when: string) =>
+      `déploiement #${id} en ${env} réussi (${when}) ; remplacé depuis par un plus récent`,
     stagingNone: (env: string, sha: string) => `aucun déploiement de ${sha} en ${env}`,
     stagingNotOk: (env: string, id: number, state: string) =>
       `le dernier déploiement #${id} de ce commit en ${env} est ${state}, pas success`,

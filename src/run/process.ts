@@ -181,7 +181,12 @@ export class Process {
     saveProgress(core, { [STATE.deploymentId]: String(deployment.id) })
     this.checkpoint()
 
-    const holder = await this.olderHolder(deployment.id)
+    // the re-check and our in_progress status go out together: a run that then yields sets
+    // its deployment to error right after, and the older run wins either way (lower id)
+    const [holder] = await Promise.all([
+      this.olderHolder(deployment.id),
+      this.setStatus('in_progress', `Deploying ${this.state.version}`)
+    ])
     if (holder) {
       const p = phrases(settings.language)
       const detail = p.lockHeld(
@@ -201,7 +206,6 @@ export class Process {
       this.record.error = `yielded to deployment #${holder.id}${holder.logUrl ? ` (${holder.logUrl})` : ''}, which holds ${settings.environment}`
       return false
     }
-    await this.setStatus('in_progress', `Deploying ${this.state.version}`)
     return true
   }
 
