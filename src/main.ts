@@ -4,6 +4,7 @@ import { actionsCore, writeJobSummary } from './actions-core.js'
 import { clockFromEnv, type Clock } from './clock.js'
 import type { Core } from './core.js'
 import { runGate, type GateResult } from './gate/index.js'
+import { recheckLock as recheckLockOf } from './gate/lock.js'
 import type { UrlAnswer } from './gate/monitoring.js'
 import { MONITORING_TIMEOUT_MS } from './gate/monitoring.js'
 import { GitHubApi } from './github/api.js'
@@ -31,6 +32,17 @@ export interface MainDeps {
   writeSummary(markdown: string): Promise<void>
   /** aborted when the runner cancels the job (SIGINT/SIGTERM) */
   signal?: AbortSignal
+  /** the runner's operating system; `process.platform` unless a test says otherwise */
+  platform?: NodeJS.Platform
+}
+
+/**
+ * Commands run with bash in their own process group, and stopping them needs POSIX signals:
+ * Windows runners are refused before anything runs.
+ */
+export function unsupportedRunner(platform: NodeJS.Platform): string | undefined {
+  if (platform !== 'win32') return undefined
+  return 'Red Button runs on Linux and macOS runners (GitHub-hosted or self-hosted), not on Windows: use runs-on: ubuntu-latest (or a Linux/macOS self-hosted runner) for this job'
 }
 
 /** Everything a run has learned so far; the record is made from it at any moment. */
@@ -212,6 +224,12 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
     signal: given.signal
   }
   const { core, clock } = deps
+  const unsupported = unsupportedRunner(given.platform ?? process.platform)
+  if (unsupported) {
+    core.setOutput('status', 'aborted')
+    core.setFailed(unsupported)
+    return undefined
+  }
   if (!given.clock && fromEnv.shifted)
     core.warning(`RED_BUTTON_NOW: evaluating as if it were ${fromEnv.shifted}`)
   const startedAt = clock.now()
@@ -290,7 +308,22 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
         import('./notify/announcer.js')
       ])
       const announcer = new ChatAnnouncer({ clock, core, signal: deps.signal })
-      await new Process(state, { api, clock, core, signal: deps.signal, announcer }).run()
+      const recheckLock = (ourId: number) =>
+        recheckLockOf(api, {
+          environment: settings.environment,
+          ourId,
+          known: gate.facts.deployments.target,
+          now: clock.now(),
+          ownRunId: ctx.runId
+        })
+      await new Process(state, {
+        api,
+        clock,
+        core,
+        signal: deps.signal,
+        announcer,
+        recheckLock
+      }).run()
     }
     if (commentTargets) {
       const { publishPrComments } = await import('./report/comment.js')

@@ -132,6 +132,26 @@ describe('dist/index.js as a runner runs it (gate and dry run)', () => {
     expect(r.stdout).toContain('::error::')
   })
 
+  it('ignores RED_BUTTON_NOW in a real run on GitHub Actions: the real clock judges the freeze', async () => {
+    // a freeze window around the pretended instant only, years before any real clock
+    const real = {
+      'dry-run': 'false',
+      environment: 'qa',
+      'deploy-command': 'true',
+      'rollback-command': 'true',
+      'monitor-duration': '0',
+      freeze: '- from: "2020-01-03 00:00"\n  to: "2020-01-04 00:00"\n  name: Pretend freeze\n  environments: [qa]'
+    }
+    const onActions = await main('2020-01-03T12:00:00Z', real, { GITHUB_ACTIONS: 'true' })
+    expect(onActions.outputs.decision).toBe('go')
+    expect(onActions.outputs.status).toBe('deployed')
+    expect(onActions.stdout).not.toContain('RED_BUTTON_NOW')
+    // the same outside GitHub Actions (a local run) is judged at the pretended instant
+    const local = await main('2020-01-03T12:00:00Z', real)
+    expect(local.outputs.decision).toBe('postpone')
+    expect(local.stdout).toContain('RED_BUTTON_NOW: evaluating as if it were 2020-01-03T12:00:00.000Z')
+  })
+
   it('aborts when a check run failed', async () => {
     api.addCheckRun(DEFAULT_SHA, { name: 'e2e', status: 'completed', conclusion: 'failure' })
     const r = await main(THURSDAY_1000_PARIS, { 'dry-run': 'false' })

@@ -14,7 +14,8 @@ import {
 import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
 import type { Clock } from '../../src/clock.js'
 import { collectCiFacts, evaluateCi } from '../../src/gate/ci.js'
-import { collectDeploymentFacts } from '../../src/gate/deployments.js'
+import { collectDeploymentFacts, isYoung } from '../../src/gate/deployments.js'
+import { recheckLock } from '../../src/gate/lock.js'
 import { runGate, type GateDeps, type GateResult } from '../../src/gate/index.js'
 import type { UrlAnswer } from '../../src/gate/monitoring.js'
 import type { RunContext } from '../../src/github/context.js'
@@ -169,12 +170,12 @@ describe('runGate: a green production dry run', () => {
     expect(gh.requests.every((r) => r.method === 'GET')).toBe(true)
   })
 
-  it('does not look up its own run when every check has completed', async () => {
+  it('looks up its own run once, beside the first read of the checks (a real run always finds itself pending)', async () => {
     seedGreenRepo(gh, SHA)
     seedStagingSuccess(gh, SHA, 'v1.2.0')
     const result = await runGate(settingsOf(), ctx(), deps())
     expect(result.decision).toBe('go')
-    expect(gh.requestCount(/actions\/runs/)).toBe(0)
+    expect(gh.requestCount(/actions\/runs/)).toBe(1)
     expect(result.previous).toBeUndefined()
   })
 })
@@ -563,5 +564,34 @@ describe('runGate: migrations and monitoring', () => {
       'Backup prêt',
       'Aucun autre déploiement en cours'
     ])
+  })
+})
+
+describe('the lock rule, written once: the gate and the re-check after creating the deployment agree', () => {
+  it.each([
+    [HOUR - 1, 'holds', true],
+    [HOUR, 'is stale', false]
+  ])('an in_progress deployment %i ms old %s for both', async (age, _what, holds) => {
+    seedGreenRepo(gh, SHA)
+    seedStagingSuccess(gh, SHA, 'v1.2.0')
+    const rival = addProduction(age, ['in_progress'], { creator: 'bob' })
+    const gate = await runGate(settingsOf(), ctx(), deps())
+    expect(itemOf(gate, 'lock').status).toBe(holds ? 'fail' : 'pass')
+    if (!holds) expect(itemOf(gate, 'lock').detail).toContain(`#${rival}`)
+    // our deployment, created after the gate: the re-check judges the rival the same way
+    const ours = gh.addDeployment({ sha: SHA, ref: 'v1.2.0', environment: 'production' })
+    const holder = await recheckLock(connect(gh, clock).api, {
+      environment: 'production',
+      ourId: ours,
+      known: gate.facts.deployments.target,
+      now: clock.now()
+    })
+    expect(holder?.id).toBe(holds ? rival : undefined)
+  })
+
+  it('the age comparison itself: under an hour is young, an hour is not', () => {
+    const now = new Date('2026-11-25T10:00:00Z')
+    expect(isYoung({ createdAt: new Date(now.getTime() - HOUR + 1) }, now)).toBe(true)
+    expect(isYoung({ createdAt: new Date(now.getTime() - HOUR) }, now)).toBe(false)
   })
 })

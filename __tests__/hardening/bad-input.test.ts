@@ -69,9 +69,12 @@ function base(): Record<string, string> {
   }
 }
 
-async function runWith(inputs: Record<string, string>): Promise<Outcome & { requests: number }> {
+async function runWith(
+  inputs: Record<string, string>,
+  platform?: NodeJS.Platform
+): Promise<Outcome & { requests: number }> {
   const before = stand.api.requests.length
-  const outcome = await runAction(inputs, { job, apiUrl: stand.api.url })
+  const outcome = await runAction(inputs, { job, apiUrl: stand.api.url, platform })
   return { ...outcome, requests: stand.api.requests.length - before }
 }
 
@@ -279,6 +282,26 @@ describe('every input of action.yml is covered', () => {
       'ran-migrate-check'
     ])
     expect(r.requests).toBeGreaterThan(0)
+  })
+})
+
+describe('a Windows runner', () => {
+  it('is refused at once, naming the supported runners, before anything runs', async () => {
+    const r = await runWith(base(), 'win32')
+    expect(r.core.failures).toEqual([expect.stringMatching(/Linux and macOS runners/)])
+    expect(r.core.failures[0]).toContain('not on Windows')
+    expect(r.core.failures[0]).not.toMatch(STACK_LINE)
+    expect(r.core.outputs.status).toBe('aborted')
+    expect(job.markers()).toEqual([])
+    expect(r.requests).toBe(0)
+  })
+
+  it('Linux and macOS are not refused', async () => {
+    for (const platform of ['linux', 'darwin'] as const) {
+      const r = await runWith({ ...base(), 'dry-run': 'true' }, platform)
+      expect(r.core.failures).toEqual([])
+      expect(r.core.outputs.status).toBe('planned')
+    }
   })
 })
 

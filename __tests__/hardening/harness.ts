@@ -152,6 +152,8 @@ export async function runAction(
     apiUrl: string
     env?: Record<string, string>
     clock?: Clock
+    /** the runner's operating system (process.platform when not given) */
+    platform?: NodeJS.Platform
     /** to watch or steer the run through its core (e.g. act once a state is saved) */
     onCore?: (core: FakeCore) => void
   }
@@ -164,6 +166,7 @@ export async function runAction(
       core,
       env: runnerEnv(o.job, o.apiUrl, o.env),
       clock: o.clock ?? fixedClock(TUESDAY),
+      platform: o.platform,
       writeSummary: async (markdown) => {
         summaries.push(markdown)
       }

@@ -84,6 +84,11 @@ export function applyStatus(
   }
 }
 
+/** The lock's age rule, in one place: younger than an hour holds, an hour or more is stale. */
+export function isYoung(v: Pick<DeploymentView, 'createdAt'>, now: Date): boolean {
+  return now.getTime() - v.createdAt.getTime() < LOCK_MAX_AGE_MS
+}
+
 export function isActive(v: DeploymentView): boolean {
   if (v.ownRun) return false
   if (v.state === 'in_progress' || v.state === 'queued' || v.state === 'pending') return true
@@ -147,7 +152,7 @@ const newestFirst = (a: DeploymentView, b: DeploymentView): number =>
 /**
  * Fills in `state` where it matters; deployments already read are not read again. Every
  * deployment young enough to hold the lock, and the first older one, are read at once; older
- * ones follow a few at a time until the newest successful one (the previous version) is found.
+ * ones follow one at a time until the newest successful one (the previous version) is found.
  */
 export async function readStatuses(
   api: GitHubApi,
@@ -174,7 +179,7 @@ export async function readStatuses(
     await read(batch)
     reads += batch.length
     rest = rest.filter((v) => !v.read)
-    batchSize = 3
+    batchSize = 1
   }
 }
 

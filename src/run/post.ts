@@ -26,6 +26,8 @@ async function stopLeftover(pgid: number, deps: MainDeps): Promise<void> {
  */
 export async function runPost(deps: MainDeps): Promise<void> {
   const { core, clock } = deps
+  // the main step refused this runner: nothing was started
+  if (process.platform === 'win32') return
   const deploymentId = core.getState(STATE.deploymentId)
   if (!deploymentId || core.getState(STATE.finished) === 'true') {
     core.debug('Red Button post step: the main step finished; nothing to do')

@@ -1,14 +1,6 @@
 import type { Clock } from '../clock.js'
 import type { Core } from '../core.js'
 import { formatDuration } from '../duration.js'
-import {
-  applyStatus,
-  isActive,
-  LOCK_MAX_AGE_MS,
-  viewOf,
-  type DeploymentView
-} from '../gate/deployments.js'
-import { lockHolder } from '../gate/lock.js'
 import type { DeploymentState, GitHubApi } from '../github/api.js'
 import type { RunState } from '../main.js'
 import { commandEnv, writeRecordFile } from '../main.js'
@@ -29,6 +21,15 @@ export interface Announcer {
   refused(state: RunState): Promise<void>
 }
 
+/** The deployment that holds the environment, as the lock's re-check names it. */
+export interface LockHolder {
+  id: number
+  creator: string
+  createdAt: Date
+  state?: string
+  logUrl?: string
+}
+
 export interface ProcessDeps {
   api: GitHubApi
   clock: Clock
@@ -36,6 +37,11 @@ export interface ProcessDeps {
   /** aborted when the runner cancels the job */
   signal?: AbortSignal
   announcer: Announcer
+  /**
+   * The lock judged again once our deployment `ourId` exists (the gate's own rule, given as a
+   * seam: the process does not re-decide). Needed by `run()` only.
+   */
+  recheckLock?: (ourId: number) => Promise<LockHolder | undefined>
 }
 
 const FORWARD: Array<{ name: StepName; rollback?: StepName }> = [
@@ -209,33 +215,9 @@ export class Process {
     return true
   }
 
-  /**
-   * Looks at the environment again once our deployment exists: two runs that passed the
-   * gate together both see each other now, and the younger one yields to the older.
-   * Statuses already read by the gate as final are not read again.
-   */
-  private async olderHolder(ourId: number): Promise<DeploymentView | undefined> {
-    const { api } = this.deps
-    const known = new Map((this.state.gate?.facts.deployments.target ?? []).map((v) => [v.id, v]))
-    const now = this.now()
-    const views = (await api.listDeployments({ environment: this.state.settings.environment })).map(
-      viewOf
-    )
-    for (const v of views) {
-      if (v.id >= ourId || now.getTime() - v.createdAt.getTime() >= LOCK_MAX_AGE_MS) continue
-      const before = known.get(v.id)
-      if (before?.read && before.state !== undefined && !isActive(before)) {
-        Object.assign(v, {
-          state: before.state,
-          logUrl: before.logUrl,
-          ownRun: before.ownRun,
-          read: true
-        })
-      } else {
-        applyStatus(v, await api.latestStatus(v.id), this.state.ctx.runId)
-      }
-    }
-    return lockHolder(views, now, { excludeId: ourId, olderThanId: ourId }).holder
+  private olderHolder(ourId: number): Promise<LockHolder | undefined> {
+    if (!this.deps.recheckLock) throw new Error('no lock re-check was given to the process')
+    return this.deps.recheckLock(ourId)
   }
 
   private async setStatus(state: DeploymentState, description: string): Promise<void> {
