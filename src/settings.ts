@@ -48,8 +48,28 @@ export const INPUT_NAMES = [
   'grafana-url',
   'grafana-token',
   'datadog-api-key',
-  'datadog-site'
+  'datadog-site',
+  'required-approvals',
+  'migrations-path',
+  'migration-lint',
+  'alertmanager-url',
+  'alertmanager-token',
+  'alert-filter'
 ] as const
+
+/**
+ * Inputs of the contract (DESIGN.md section 3) whose checks this version does not make yet:
+ * refused when they ask for a check, so that nobody believes a release was held to a rule
+ * that was never looked at. The value each accepts is the one that asks for nothing.
+ */
+const NOT_YET: Partial<Record<InputName, { accepts: string[]; what: string }>> = {
+  'required-approvals': { accepts: ['0'], what: 'the review item' },
+  'migrations-path': { accepts: [], what: 'reading migrations from the repository' },
+  'migration-lint': { accepts: ['off'], what: 'the SQL migration lint' },
+  'alertmanager-url': { accepts: [], what: 'the incidents item' },
+  'alertmanager-token': { accepts: [], what: 'the incidents item' },
+  'alert-filter': { accepts: [], what: 'the incidents item' }
+}
 
 export type InputName = (typeof INPUT_NAMES)[number]
 
@@ -61,7 +81,8 @@ export const SECRET_INPUTS: readonly InputName[] = [
   'webhook-url',
   'webhook-secret',
   'grafana-token',
-  'datadog-api-key'
+  'datadog-api-key',
+  'alertmanager-token'
 ]
 
 export type Urgency = 'P1' | 'P2' | 'P3' | 'P4'
@@ -358,6 +379,18 @@ export function parseSettings(raw: Raw): Settings {
   }
   if (!dryRun && !commands.deploy)
     r.bad('deploy-command', 'a command (required unless dry-run is true)')
+
+  for (const [name, rule] of Object.entries(NOT_YET) as Array<
+    [InputName, { accepts: string[]; what: string }]
+  >) {
+    const given = r.text(name)
+    if (given !== '' && !rule.accepts.includes(given.toLowerCase()))
+      r.bad(
+        name,
+        `${rule.accepts.length ? `${rule.accepts.map((a) => `"${a}"`).join(' or ')} or ` : ''}no value: ${rule.what} is not in this version of Red Button yet`,
+        SECRET_INPUTS.includes(name) ? undefined : given
+      )
+  }
 
   const urgency = r.oneOf('urgency', ['P1', 'P2', 'P3', 'P4'] as const, 'P3')
   const reason = r.text('reason')

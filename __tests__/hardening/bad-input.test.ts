@@ -237,7 +237,16 @@ const BAD: Bad[] = [
     'datadog hq.com',
     'evil.example?x=',
     'user@datadoghq.com'
-  ])
+  ]),
+  // the contract's inputs whose checks this version does not make yet: asking for one is refused
+  ...bad('required-approvals', 'the review item is not in this version', ['1', '2']),
+  ...bad('migrations-path', 'reading migrations is not in this version', ['db/migrations/*.sql']),
+  ...bad('migration-lint', 'the SQL lint is not in this version', ['error', 'warn']),
+  ...bad('alertmanager-url', 'the incidents item is not in this version', [
+    'https://alertmanager.example'
+  ]),
+  ...bad('alertmanager-token', 'the incidents item is not in this version', ['amXXXXSECRET']),
+  ...bad('alert-filter', 'the incidents item is not in this version', ['severity="critical"'])
 ]
 
 /**
@@ -468,7 +477,13 @@ function validValues(monitoringUrl: string): Record<InputName, string[]> {
     'grafana-url': ['https://grafana.example'],
     'grafana-token': ['glsa_token'],
     'datadog-api-key': ['dd_key'],
-    'datadog-site': ['datadoghq.eu', 'us5.datadoghq.com']
+    'datadog-site': ['datadoghq.eu', 'us5.datadoghq.com'],
+    'required-approvals': ['0'],
+    'migrations-path': [''],
+    'migration-lint': ['off', 'OFF'],
+    'alertmanager-url': [''],
+    'alertmanager-token': [''],
+    'alert-filter': ['']
   }
 }
 

@@ -1,4 +1,5 @@
 import { getOctokit } from '@actions/github'
+import { GitHub } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { fetch as undiciFetch, Headers, Response } from 'undici'
@@ -92,37 +93,35 @@ function makeClient(o: GitHubClientOptions, stats: ClientStats) {
     return ok
   }
 
-  return getOctokit(
-    o.token,
-    {
-      baseUrl: o.baseUrl.replace(/\/$/, ''),
-      userAgent: 'red-button',
-      request: { fetch: transport },
-      log: {
-        debug: () => undefined,
-        info: () => undefined,
-        warn: (m: string) => log?.debug(m),
-        error: (m: string) => log?.debug(m)
-      },
-      retry: { retries: o.retries ?? 3 },
-      throttle: {
-        onRateLimit: (
-          after: number,
-          opts: { method: string; url: string },
-          _o: unknown,
-          n: number
-        ) => willWait('rate limit', after, n, `${opts.method} ${opts.url}`),
-        onSecondaryRateLimit: (
-          after: number,
-          opts: { method: string; url: string },
-          _o: unknown,
-          n: number
-        ) => willWait('secondary rate limit', after, n, `${opts.method} ${opts.url}`)
-      }
+  const options = {
+    baseUrl: o.baseUrl.replace(/\/$/, ''),
+    userAgent: 'red-button',
+    request: { fetch: transport },
+    log: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (m: string) => log?.debug(m),
+      error: (m: string) => log?.debug(m)
     },
-    retry,
-    throttling
-  )
+    retry: { retries: o.retries ?? 3 },
+    throttle: {
+      onRateLimit: (after: number, opts: { method: string; url: string }, _o: unknown, n: number) =>
+        willWait('rate limit', after, n, `${opts.method} ${opts.url}`),
+      onSecondaryRateLimit: (
+        after: number,
+        opts: { method: string; url: string },
+        _o: unknown,
+        n: number
+      ) => willWait('secondary rate limit', after, n, `${opts.method} ${opts.url}`)
+    }
+  }
+  // no token (a local run without one): unauthenticated requests, which getOctokit refuses
+  const withToken = () => getOctokit(o.token, options, retry, throttling)
+  if (!o.token)
+    return new (GitHub.plugin(retry, throttling))(options) as unknown as ReturnType<
+      typeof withToken
+    >
+  return withToken()
 }
 
 export type Octokit = ReturnType<typeof makeClient>
