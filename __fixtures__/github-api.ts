@@ -177,6 +177,9 @@ export interface RecordedRequest {
   status?: number
   /** whether it counted against the rate limit (a 304 does not) */
   counted?: boolean
+  /** performance.now() when it arrived and when its answer was sent */
+  arrivedAt: number
+  answeredAt?: number
 }
 
 export interface CheckRunInput {
@@ -254,6 +257,23 @@ export interface GitHubApi {
   failNext(n: number, status?: number, pathPattern?: RegExp, retryAfter?: string): void
   /** requests so far whose path or `"METHOD path"` matches (all when omitted) */
   requestCount(pattern?: RegExp): number
+}
+
+/**
+ * How many round trips a client waited for one after another: the longest chain of requests
+ * each sent after the previous one was answered (requests in flight together count once).
+ */
+export function sequentialRoundTrips(requests: readonly RecordedRequest[]): number {
+  let chain = 0
+  let freeAt = -Infinity
+  const answered = requests.filter((r) => r.answeredAt !== undefined)
+  for (const r of [...answered].sort((a, b) => (a.answeredAt ?? 0) - (b.answeredAt ?? 0))) {
+    if (r.arrivedAt >= freeAt) {
+      chain++
+      freeAt = r.answeredAt ?? 0
+    }
+  }
+  return chain
 }
 
 export const DEFAULT_OWNER = 'acme'
@@ -921,6 +941,7 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
     const headers = headerRecord(req.headers)
     const raw = await readBody(req)
     const record: RecordedRequest = {
+      arrivedAt: performance.now(),
       method,
       path: self.pathname,
       query: Object.fromEntries(self.searchParams),
@@ -979,6 +1000,7 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
       ...reply.headers
     })
     res.end(notModified ? undefined : text)
+    record.answeredAt = performance.now()
   }
 
   const server = http.createServer((req, res) => {

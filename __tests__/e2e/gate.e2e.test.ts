@@ -140,7 +140,8 @@ describe('dist/index.js as a runner runs it (gate and dry run)', () => {
       'deploy-command': 'true',
       'rollback-command': 'true',
       'monitor-duration': '0',
-      freeze: '- from: "2020-01-03 00:00"\n  to: "2020-01-04 00:00"\n  name: Pretend freeze\n  environments: [qa]'
+      freeze:
+        '- from: "2020-01-03 00:00"\n  to: "2020-01-04 00:00"\n  name: Pretend freeze\n  environments: [qa]'
     }
     const onActions = await main('2020-01-03T12:00:00Z', real, { GITHUB_ACTIONS: 'true' })
     expect(onActions.outputs.decision).toBe('go')
@@ -149,7 +150,9 @@ describe('dist/index.js as a runner runs it (gate and dry run)', () => {
     // the same outside GitHub Actions (a local run) is judged at the pretended instant
     const local = await main('2020-01-03T12:00:00Z', real)
     expect(local.outputs.decision).toBe('postpone')
-    expect(local.stdout).toContain('RED_BUTTON_NOW: evaluating as if it were 2020-01-03T12:00:00.000Z')
+    expect(local.stdout).toContain(
+      'RED_BUTTON_NOW: evaluating as if it were 2020-01-03T12:00:00.000Z'
+    )
   })
 
   it('aborts when a check run failed', async () => {

@@ -129,7 +129,10 @@ describe('the rule follows timeZone', () => {
         ['2026-03-29T01:00:00Z', PARIS], // in the Paris gap
         ['2026-03-08T07:30:00Z', 'America/New_York'],
         ['2026-10-25T00:30:00Z', PARIS], // first 02:30 of the Paris fall-back
-        ['2026-03-08T02:30:00Z', 'UTC'] // a wall time that does not exist in New York
+        ['2026-03-08T02:30:00Z', 'UTC'], // a wall time that does not exist in New York
+        // Paris reads 02:30 while New York is in its own gap: date-fns-tz's toZonedTime reads
+        // 03:30 there under TZ=America/New_York (and 02:30 under TZ=UTC)
+        ['2026-03-08T01:30:00Z', PARIS]
       ]
       const driver = `
         import * as s from ${JSON.stringify(pathToFileURL(join(dir, 'windows.js')).href)}
@@ -173,6 +176,7 @@ describe('the rule follows timeZone', () => {
         'true'
       ])
       expect(expected[16]).toBe('2026-03-08T02:30:00+00:00')
+      expect(expected[20]).toBe('2026-03-08T02:30:00+01:00')
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

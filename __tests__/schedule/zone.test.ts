@@ -75,6 +75,15 @@ describe('fromWall', () => {
     expect(fromWall(wall(local), tz)).toBe(utc(instant))
   })
 
+  it('puts a time in a spring-forward gap after the gap, where date-fns-tz puts it before', () => {
+    // fromZonedTime('2026-03-29 02:30', 'Europe/Paris') gives 00:30Z (01:30 CET, before the
+    // gap): a freeze window starting at 02:30 that night would begin an hour early.
+    expect(fromWall(wall('2026-03-29T02:30:00'), 'Europe/Paris')).toBe(utc('2026-03-29T01:00:00Z'))
+    expect(fromWall(wall('2026-03-29T02:30:00'), 'Europe/Paris')).not.toBe(
+      utc('2026-03-29T00:30:00Z')
+    )
+  })
+
   it.each([
     // zone, ambiguous wall time, its first occurrence
     ['Europe/Paris', '2026-10-25T02:30:00', '2026-10-25T00:30:00Z'],

@@ -108,7 +108,8 @@ function tagValue(s: string): string {
 export function datadogBaseUrl(target: DatadogTarget): string {
   if (target.datadogBaseUrl) return target.datadogBaseUrl.replace(/\/+$/, '')
   const site = (target.site || 'datadoghq.com').trim().toLowerCase()
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(site)) {
+  // a port is allowed, as the input allows it (a site behind a relay)
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$/.test(site)) {
     throw new Error('datadog-site is not a host name')
   }
   return `https://api.${site}`

@@ -74,9 +74,11 @@ export function slackPayload(
   const m = buildMessage(event, record, language, extra)
   const l = m.labels
   const emoji = statusEmoji(event, record)
-  // a value in a code span, or (when it cannot be one) the whole field as plain text
-  const field = (label: string, value: string): SlackText => {
+  // outside text (version, environment) in a code span, or (when it cannot be one) the whole
+  // field as plain text; our own words (urgency, status) as they are
+  const field = (label: string, value: string, outside = true): SlackText => {
     const shown = cut(value, FIELD_MAX / 5 - 20)
+    if (!outside) return { type: 'mrkdwn', text: `*${label}*\n${escapeSlack(shown)}` }
     const code = slackCode(shown)
     return code ? { type: 'mrkdwn', text: `*${label}*\n${code}` } : plain(`${label}\n${shown}`)
   }
@@ -88,8 +90,8 @@ export function slackPayload(
       fields: [
         field(l.version, record.version),
         field(l.environment, record.environment),
-        field(l.urgency, m.urgency),
-        field(l.status, m.status)
+        field(l.urgency, m.urgency, false),
+        field(l.status, m.status, false)
       ]
     }
   ]
