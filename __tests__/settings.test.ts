@@ -9,7 +9,7 @@ import {
   secretValues,
   SettingsError,
   type InputName
-} from '../src/settings.js'
+} from '../src/settings/schema.js'
 import { DEFAULT_FREEZE } from '../src/schedule/freeze.js'
 
 type Raw = Partial<Record<InputName, string>>

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import yaml from 'js-yaml'
-import { INPUT_NAMES } from '../../src/settings.js'
+import { INPUT_NAMES } from '../../src/settings/schema.js'
 
 /**
  * README.md's reference tables are generated from action.yml (scripts/docs.mjs), and

@@ -19,8 +19,8 @@ import { recheckLock } from '../../src/gate/lock.js'
 import { runGate, type GateDeps, type GateResult } from '../../src/gate/index.js'
 import type { UrlAnswer } from '../../src/gate/monitoring.js'
 import type { RunContext } from '../../src/github/context.js'
-import type { ItemId } from '../../src/report/types.js'
-import { parseSettings, type InputName, type Settings } from '../../src/settings.js'
+import type { ItemId } from '../../src/record/types.js'
+import { parseSettings, type InputName, type Settings } from '../../src/settings/schema.js'
 import { MemoryLog } from '../run/log.js'
 import { connect, recordingClock } from '../github/connect.js'
 
@@ -177,6 +177,18 @@ describe('runGate: a green production dry run', () => {
     expect(result.decision).toBe('go')
     expect(gh.requestCount(/actions\/runs/)).toBe(1)
     expect(result.previous).toBeUndefined()
+  })
+})
+
+describe('this run cannot be read (no actions: read, or not found)', () => {
+  it('does not fail the ci item: it is said in the log, and the checks are judged', async () => {
+    seedGreenRepo(gh, SHA)
+    seedStagingSuccess(gh, SHA, 'v1.2.0')
+    const d = deps()
+    const result = await runGate(settingsOf(), ctx({ runId: 424242 }), d)
+    expect(gh.requests.find((q) => q.path.endsWith('/actions/runs/424242'))?.status).toBe(404)
+    expect(itemOf(result, 'ci').status).toBe('pass')
+    expect(d.log.lines.join('\n')).toMatch(/Could not read this workflow run .*HTTP 404/)
   })
 })
 

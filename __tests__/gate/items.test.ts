@@ -12,7 +12,7 @@ import { displayUrl, evaluateMonitoring } from '../../src/gate/monitoring.js'
 import { evaluateRollback } from '../../src/gate/rollback.js'
 import { evaluateStaging } from '../../src/gate/staging.js'
 import { decide } from '../../src/gate/verdict.js'
-import type { ChecklistItem, ItemId } from '../../src/report/types.js'
+import type { ChecklistItem, ItemId } from '../../src/record/types.js'
 import { deployment, redButtonPayload, SHA, WEDNESDAY } from './facts.js'
 
 const MINUTE = 60_000

@@ -11,7 +11,7 @@ import yaml from 'js-yaml'
 import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
 import { startStandIns, type StandIns } from '../../__fixtures__/start-stand-ins.js'
 import { runCommand } from '../../src/run/command.js'
-import { INPUT_NAMES, type InputName } from '../../src/settings.js'
+import { INPUT_NAMES, type InputName } from '../../src/settings/schema.js'
 import {
   fakeCore,
   newJob,

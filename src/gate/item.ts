@@ -1,5 +1,5 @@
-import type { Language } from '../settings.js'
-import type { ChecklistItem, ItemId } from '../report/types.js'
+import type { Language } from '../settings/schema.js'
+import type { ChecklistItem, ItemId } from '../record/types.js'
 import { ITEM_LABELS } from '../report/wording.js'
 
 /** Builds checklist items of one id in one language (the label may be overridden). */

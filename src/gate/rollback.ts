@@ -1,5 +1,5 @@
-import type { Commands, Language } from '../settings.js'
-import type { ChecklistItem } from '../report/types.js'
+import type { Commands, Language } from '../settings/schema.js'
+import type { ChecklistItem } from '../record/types.js'
 import { phrases } from '../report/wording.js'
 import { itemMaker } from './item.js'
 

@@ -1,4 +1,4 @@
-import type { ChecklistItem, Decision } from '../report/types.js'
+import type { ChecklistItem, Decision } from '../record/types.js'
 
 /** Any failure but the time rule aborts; the time rule alone postpones. */
 export function decide(checklist: ChecklistItem[]): Decision {

@@ -1,5 +1,5 @@
-import type { Language, Urgency } from '../settings.js'
-import type { ChecklistItem } from '../report/types.js'
+import type { Language, Urgency } from '../settings/schema.js'
+import type { ChecklistItem } from '../record/types.js'
 import { ITEM_LABELS, phrases, windowLabel } from '../report/wording.js'
 import { itemMaker } from './item.js'
 import { DEFAULT_FREEZE, describeWindow, type FreezeWindow } from '../schedule/freeze.js'

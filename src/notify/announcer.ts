@@ -1,10 +1,17 @@
 import type { Clock } from '../clock.js'
 import type { Core } from '../core.js'
-import type { RunState } from '../main.js'
-import type { Announcer } from '../run/process.js'
-import type { Settings } from '../settings.js'
+import type { RunState } from '../record/state.js'
+import type { Settings } from '../settings/schema.js'
 import { notifyAll, sendMarkers } from './index.js'
 import type { NotifyEvent } from './messages.js'
+
+/** Told before the first change and after the last one; never throws, never fails the run. */
+export interface Announcer {
+  before(state: RunState): Promise<void>
+  after(state: RunState): Promise<void>
+  /** the run was refused after all (another run holds the lock) */
+  refused(state: RunState): Promise<void>
+}
 
 /**
  * Tells the people: chat channels before and after, markers in Grafana/Datadog at the end.
@@ -25,23 +32,22 @@ export class ChatAnnouncer implements Announcer {
       log: this.deps.core,
       leadTimeMs: event === 'before' ? settings.notifyLeadTimeMs : undefined
     })
-    if (result.failures.length > 0)
-      (record.warnings ??= []).push(...result.failures.map((f) => `notification ${f}`))
+    state.run.warned(...result.failures.map((f) => `notification ${f}`))
     return result.summary
   }
 
   async before(state: RunState): Promise<void> {
-    state.record.notify.before = await this.send('before', state)
+    state.run.announced('before', await this.send('before', state))
   }
 
   async after(state: RunState): Promise<void> {
-    state.record.notify.after = await this.send('after', state)
+    state.run.announced('after', await this.send('after', state))
     await this.mark(state)
   }
 
   /** A refused run (aborted or postponed) is announced too, naming what failed or when. */
   async refused(state: RunState): Promise<void> {
-    state.record.notify.after = await this.send('refused', state)
+    state.run.announced('after', await this.send('refused', state))
   }
 
   private async mark(state: RunState): Promise<void> {
@@ -52,8 +58,7 @@ export class ChatAnnouncer implements Announcer {
       { grafana: settings.grafana, datadog: settings.datadog },
       { language: settings.language, clock: this.deps.clock, log: this.deps.core }
     )
-    record.notifications = [...(record.notifications ?? []), `markers: ${result.summary}`]
-    if (result.failures.length > 0)
-      (record.warnings ??= []).push(...result.failures.map((f) => `marker ${f}`))
+    state.run.noted(`markers: ${result.summary}`)
+    state.run.warned(...result.failures.map((f) => `marker ${f}`))
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
-import type { DeploymentRecord } from '../report/types.js'
+import type { DeploymentRecord } from '../record/types.js'
 import { fanOut, internalError, jsonDelivery, type Delivery } from './deliver.js'
 import { headline, type Language, type NotifyEvent } from './messages.js'
 import { slackPayload } from './slack.js'

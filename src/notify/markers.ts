@@ -5,7 +5,7 @@
 import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import { escapeHtml } from '../report/escape.js'
-import type { DeploymentRecord } from '../report/types.js'
+import type { DeploymentRecord } from '../record/types.js'
 import { fanOut, jsonDelivery, type Delivery } from './deliver.js'
 import { buildMessage, type Language } from './messages.js'
 

@@ -2,11 +2,13 @@
  * The human wording of notifications, in English and French. Everything here is plain,
  * unescaped text: each channel escapes it for its own format (src/report/escape.ts).
  */
-import type { ChecklistItem, DeploymentRecord, ItemStatus, RunStatus } from '../report/types.js'
+import type { ChecklistItem, DeploymentRecord, ItemStatus, RunStatus } from '../record/types.js'
 import { STATUS_LABELS } from '../report/wording.js'
 
 export type NotifyEvent = 'before' | 'after' | 'refused'
-export type Language = 'en' | 'fr'
+import type { Language } from '../settings/schema.js'
+
+export type { Language }
 
 export interface MessageExtra {
   /** wait between the "before" message and the deployment (`notify-lead-time`) */

@@ -1,6 +1,6 @@
 /** Slack incoming-webhook payload: `text` (fallback) and Block Kit `blocks`. */
 import { escapeSlack, slackCode } from '../report/escape.js'
-import type { DeploymentRecord } from '../report/types.js'
+import type { DeploymentRecord } from '../record/types.js'
 import {
   buildMessage,
   ITEM_MARK,

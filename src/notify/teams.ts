@@ -1,6 +1,6 @@
 /** Microsoft Teams (Workflows webhook) message carrying an Adaptive Card. */
 import { escapeAdaptiveCard } from '../report/escape.js'
-import type { DeploymentRecord } from '../report/types.js'
+import type { DeploymentRecord } from '../record/types.js'
 import {
   buildMessage,
   ITEM_MARK,

@@ -1,7 +1,7 @@
 /** Generic webhook: the record as JSON, signed with HMAC-SHA256 when a secret is given. */
 import { createHmac } from 'node:crypto'
 import { toRecord } from '../report/record.js'
-import type { DeploymentRecord } from '../report/types.js'
+import type { DeploymentRecord } from '../record/types.js'
 import type { NotifyEvent } from './messages.js'
 
 export const SIGNATURE_HEADER = 'X-Red-Button-Signature-256'

@@ -1,6 +1,6 @@
 import yaml from 'js-yaml'
-import type { Settings } from '../settings.js'
-import type { DeploymentRecord, Record } from './types.js'
+import type { Settings } from '../settings/schema.js'
+import type { DeploymentRecord, Record } from '../record/types.js'
 
 /** The rollback plan of the record: the user's own words, or one made from the commands. */
 export function rollbackPlanText(

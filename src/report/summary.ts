@@ -1,7 +1,7 @@
-import type { Language } from '../settings.js'
+import type { Language } from '../settings/schema.js'
 import { escapeMarkdown, escapeTableCell } from './escape.js'
 import { recordYaml } from './record.js'
-import type { DeploymentRecord, ItemStatus, StepRecord } from './types.js'
+import type { DeploymentRecord, ItemStatus, StepRecord } from '../record/types.js'
 import { STATUS_LABELS } from './wording.js'
 
 export const ITEM_MARKS: { [s in ItemStatus]: string } = {

@@ -1,5 +1,5 @@
-import type { Language } from '../settings.js'
-import type { ItemId, RunStatus } from './types.js'
+import type { Language } from '../settings/schema.js'
+import type { ItemId, RunStatus } from '../record/types.js'
 
 /** Checklist wording of DESIGN.md section 5, per language. */
 export const ITEM_LABELS: Record<Language, Record<ItemId, string>> = {

@@ -1,8 +1,12 @@
-import { finish, loadSettings, recordFilePath, type MainDeps, type RunState } from '../main.js'
+import { finish, type MainDeps } from '../finish.js'
 import { GitHubApi } from '../github/api.js'
 import { readRunContext } from '../github/context.js'
-import type { DeploymentRecord, StepName } from '../report/types.js'
 import { ChatAnnouncer } from '../notify/announcer.js'
+import { recordFilePath } from '../record/file.js'
+import { RunRecord } from '../record/owner.js'
+import { runState } from '../record/state.js'
+import type { DeploymentRecord, StepName } from '../record/types.js'
+import { loadSettings } from '../settings/load.js'
 import { groupAlive, signalProcessGroup } from './command.js'
 import { Process } from './process.js'
 import { STATE } from './progress.js'
@@ -41,18 +45,23 @@ export async function runPost(deps: MainDeps): Promise<void> {
 
   const ctx = readRunContext(deps.env)
   const settings = loadSettings(core, ctx.workspace)
-  const record = JSON.parse(core.getState(STATE.record) || '{}') as DeploymentRecord
-  record.deployment_id ??= Number(deploymentId)
-  record.steps ??= []
-  const startedAt = new Date(record.started_at ?? clock.now())
-  const state: RunState = {
-    settings,
-    ctx,
-    version: record.version,
-    startedAt,
-    recordFile: recordFilePath(ctx, settings, record.version, startedAt),
-    record
+  const saved = JSON.parse(core.getState(STATE.record) || '{}') as DeploymentRecord
+  const record: DeploymentRecord = {
+    ...saved,
+    deployment_id: saved.deployment_id ?? Number(deploymentId),
+    steps: saved.steps ?? []
   }
+  const startedAt = new Date(record.started_at ?? clock.now())
+  const state = runState(
+    {
+      settings,
+      ctx,
+      version: record.version,
+      startedAt,
+      recordFile: recordFilePath(ctx, settings, record.version, startedAt)
+    },
+    RunRecord.restore(record)
+  )
   const started = (core.getState(STATE.started) || '').split(',').filter(Boolean) as StepName[]
   const api = GitHubApi.forRun(ctx, settings.githubToken, core)
   const announcer = new ChatAnnouncer({ clock, core })

@@ -1,6 +1,6 @@
 import type { Log } from '../core.js'
 import { formatDuration } from '../duration.js'
-import type { CheckResultRecord } from '../report/types.js'
+import type { CheckResultRecord } from '../record/types.js'
 import type { Check, CommandCheck, HttpCheck, PrometheusCheck } from './checks.js'
 import { httpFetch, timeoutSignal } from '../http.js'
 import { runCommand } from './command.js'

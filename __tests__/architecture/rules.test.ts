@@ -1,0 +1,77 @@
+import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/**
+ * DESIGN.md section 12's rules, kept by dependency-cruiser in `npm run lint`: each rule is
+ * shown to fail on a deliberate violation, in a copy of src/, and the real src/ passes.
+ */
+
+const ROOT = process.cwd()
+const CLI = join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs')
+
+/** Runs the project's rules over a copy of src/ changed by `change`; the rules broken. */
+function brokenRules(change: (src: string) => void = () => undefined): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'red-button-rules-'))
+  try {
+    cpSync(join(ROOT, 'src'), join(dir, 'src'), { recursive: true })
+    for (const f of ['tsconfig.json', '.dependency-cruiser.cjs', 'package.json'])
+      cpSync(join(ROOT, f), join(dir, f))
+    change(join(dir, 'src'))
+    const run = spawnSync(
+      process.execPath,
+      [CLI, 'src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') } }
+    )
+    const report = JSON.parse(run.stdout) as {
+      summary: { violations: Array<{ rule: { name: string }; from: string; to: string }> }
+    }
+    return [...new Set(report.summary.violations.map((v) => v.rule.name))].sort()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const file = (src: string, path: string, text: string): void => writeFileSync(join(src, path), text)
+
+describe('the shape of the code (DESIGN.md section 12)', () => {
+  it('the code as it is breaks no rule', () => {
+    expect(brokenRules()).toEqual([])
+  })
+
+  it.each([
+    ['schedule-is-pure', 'schedule/x.ts', "export * from '../github/api.js'"],
+    ['schedule-is-pure', 'schedule/x.ts', "export * from '../notify/index.js'"],
+    ['gate-never-acts', 'gate/x.ts', "export * from '../run/command.js'"],
+    ['gate-never-acts', 'gate/x.ts', "export * from '../notify/index.js'"],
+    ['run-never-re-decides', 'run/x.ts', "export * from '../gate/lock.js'"],
+    ['github-knows-no-policy', 'github/x.ts', "export * from '../gate/verdict.js'"],
+    ['github-knows-no-policy', 'github/x.ts', "export type { StepRunner } from '../run/steps.js'"],
+    ['report-only-renders', 'report/x.ts', "export type { GitHubApi } from '../github/api.js'"],
+    ['report-only-renders', 'report/x.ts', "export * from '../run/env.js'"],
+    ['notify-carries-a-record', 'notify/x.ts', "export type { Process } from '../run/process.js'"],
+    ['notify-carries-a-record', 'notify/x.ts', "export * from '../gate/verdict.js'"],
+    ['record-has-one-owner', 'notify/x.ts', "export { RunRecord } from '../record/owner.js'"]
+  ])('%s fails on %s importing: %s', (rule, path, text) => {
+    expect(brokenRules((src) => file(src, path, `${text}\n`))).toEqual([rule])
+  })
+
+  it('no-cycles fails on two modules that import each other', () => {
+    expect(
+      brokenRules((src) => {
+        file(src, 'run/a.ts', "import { b } from './b.js'\nexport const a = () => b\n")
+        file(src, 'run/b.ts', "import { a } from './a.js'\nexport const b = () => a\n")
+      })
+    ).toEqual(['no-cycles'])
+  })
+
+  it('post-step-stays-light fails when the post step reaches the gate', () => {
+    expect(
+      brokenRules((src) =>
+        appendFileSync(join(src, 'finish.ts'), "\nexport { runGate } from './gate/index.js'\n")
+      )
+    ).toEqual(['post-step-stays-light'])
+  })
+})

@@ -1,0 +1,37 @@
+import type { Clock } from '../clock.js'
+import { rollbackPlanText } from '../report/record.js'
+import { formatInZone } from '../schedule/windows.js'
+import type { RunSubject } from './state.js'
+import type { DeploymentRecord } from './types.js'
+
+/** The record made from what the run knows: its subject and, once decided, the gate. */
+export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
+  const { settings, ctx } = state
+  const zone = settings.timeZone
+  const previous = state.gate?.previous
+  return {
+    version: state.version,
+    environment: settings.environment,
+    checklist: state.gate?.checklist ?? [],
+    migrations: settings.migrations,
+    rollback_plan: rollbackPlanText(settings, previous?.version ?? ''),
+    notify: { before: 'none', after: 'none' },
+    smoke_tests: settings.smokeTests.map((c) => c.name),
+    status: 'aborted',
+    decision: state.gate?.decision ?? 'abort',
+    urgency: settings.urgency,
+    reason: settings.reason || undefined,
+    dry_run: settings.dryRun,
+    commit: ctx.sha,
+    ref: ctx.ref || undefined,
+    actor: ctx.actor,
+    repository: `${ctx.owner}/${ctx.repo}`,
+    run_url: ctx.runUrl,
+    previous_version: previous?.version ?? '',
+    previous_sha: previous?.sha,
+    next_window: state.gate?.nextWindow ? formatInZone(state.gate.nextWindow, zone) : undefined,
+    started_at: formatInZone(state.startedAt, zone),
+    finished_at: formatInZone(clock.now(), zone),
+    steps: []
+  }
+}

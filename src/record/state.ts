@@ -1,0 +1,39 @@
+import type { RunContext } from '../github/context.js'
+import type { Settings } from '../settings/schema.js'
+import type { RunRecord } from './owner.js'
+import type { ChecklistItem, Decision, DeploymentRecord } from './types.js'
+
+/** What the record keeps of the gate's result (the gate's own GateResult is one). */
+export interface GateView {
+  checklist: ChecklistItem[]
+  decision: Decision
+  /** first allowed instant: now when allowed, later when postponed */
+  nextWindow?: Date
+  /** what a rollback returns to */
+  previous?: { version: string; sha: string }
+  facts: { isProduction: boolean }
+}
+
+/** What a run is about: fixed once it starts (the gate's result once decided). */
+export interface RunSubject {
+  settings: Settings
+  ctx: RunContext
+  version: string
+  startedAt: Date
+  recordFile: string
+  gate?: GateView
+}
+
+/** A run: what it is about, and its record, changed only through `run` (its owner). */
+export interface RunState extends RunSubject {
+  readonly run: RunRecord
+  /** the record so far (read only: change it through `run`) */
+  readonly record: Readonly<DeploymentRecord>
+}
+
+export function runState(subject: RunSubject, run: RunRecord): RunState {
+  return Object.defineProperty({ ...subject, run }, 'record', {
+    get: () => run.record,
+    enumerable: true
+  }) as RunState
+}

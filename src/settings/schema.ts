@@ -1,0 +1,201 @@
+import { z } from 'zod'
+import { checkListSchema, type Check } from '../run/checks.js'
+import { DEFAULT_FREEZE, freezeListSchema, type FreezeWindow } from '../schedule/freeze.js'
+import { problem, SettingsError } from './errors.js'
+import { INPUT_NAMES, type InputName, type Raw } from './inputs.js'
+import * as read from './readers.js'
+
+export { SettingsError } from './errors.js'
+export { INPUT_NAMES, SECRET_INPUTS, secretValues, type InputName } from './inputs.js'
+export { mergeInputs, readPolicyFile } from './policy.js'
+
+export type Urgency = 'P1' | 'P2' | 'P3' | 'P4'
+export type Language = 'en' | 'fr'
+
+export interface Commands {
+  deploy?: string
+  rollback?: string
+  backup?: string
+  migrateCheck?: string
+  migrate?: string
+  migrateRollback?: string
+}
+
+export interface Settings {
+  environment: string
+  /** undefined: derived from the ref (tag name) or the short SHA */
+  version?: string
+  urgency: Urgency
+  reason: string
+  dryRun: boolean
+  language: Language
+  githubToken: string
+  commands: Commands
+  rollbackPlan?: string
+  migrations: string[]
+  commandTimeoutMs: number
+  /** undefined: every check on the commit but this run's own */
+  requiredChecks?: string[]
+  checksTimeoutMs: number
+  stagingEnvironment: string
+  productionEnvironments: string[]
+  monitoringUrls: string[]
+  timeZone: string
+  freeze: FreezeWindow[]
+  smokeTests: Check[]
+  monitorChecks: Check[]
+  monitorDurationMs: number
+  monitorIntervalMs: number
+  monitorFailures: number
+  notifyLeadTimeMs: number
+  slackWebhook?: string
+  teamsWebhook?: string
+  webhook?: { url: string; secret?: string }
+  prComment: boolean
+  grafana?: { url: string; token: string }
+  datadog?: { apiKey: string; site: string }
+  /** the policy file that was read, if any */
+  configFile?: string
+}
+/** One input as a field of the schema: its trimmed text read by `reader`, problems naming it. */
+function input<T>(name: InputName, reader: (text: string, bad: read.Bad) => T) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) =>
+      reader((value ?? '').trim(), (expected, got) =>
+        ctx.addIssue({ code: 'custom', message: problem(name, expected, got) })
+      )
+    )
+}
+
+const text = (name: InputName) => input(name, (t) => t)
+
+/**
+ * Every input, parsed and validated by one schema: a field per input (in the order of
+ * action.yml), the rules that join inputs, then the typed settings. A policy file's values
+ * go through the same schema, merged under the workflow's (see policy.ts).
+ */
+export const settingsSchema = z
+  .object({
+    environment: input('environment', read.name()),
+    version: input('version', read.singleLine),
+    urgency: input('urgency', read.oneOf(['P1', 'P2', 'P3', 'P4'] as const, 'P3')),
+    reason: text('reason'),
+    'dry-run': input('dry-run', read.bool(false)),
+    config: text('config'),
+    language: input('language', read.oneOf(['en', 'fr'] as const, 'en')),
+    'github-token': input('github-token', read.token),
+    'deploy-command': input('deploy-command', read.script),
+    'rollback-command': input('rollback-command', read.script),
+    'rollback-plan': input('rollback-plan', read.optional),
+    'backup-command': input('backup-command', read.script),
+    'migrate-check-command': input('migrate-check-command', read.script),
+    'migrate-command': input('migrate-command', read.script),
+    'migrate-rollback-command': input('migrate-rollback-command', read.script),
+    migrations: input('migrations', read.listOf),
+    'command-timeout': input('command-timeout', read.duration('15m')),
+    'required-checks': input('required-checks', (t, bad) =>
+      t ? read.yamlOrList(t, bad) : undefined
+    ),
+    'checks-timeout': input('checks-timeout', read.duration('10m')),
+    'staging-environment': input('staging-environment', read.name('staging')),
+    'production-environments': input('production-environments', (t, bad) =>
+      t ? read.yamlOrList(t, bad) : ['production']
+    ),
+    'monitoring-url': input('monitoring-url', read.urls),
+    timezone: input('timezone', read.timeZone),
+    freeze: input('freeze', read.structured(freezeListSchema, 'a list of freeze windows')),
+    'smoke-tests': input('smoke-tests', read.structured(checkListSchema, 'a list of checks')),
+    'monitor-checks': input('monitor-checks', read.structured(checkListSchema, 'a list of checks')),
+    'monitor-duration': input('monitor-duration', read.duration('30m', true)),
+    'monitor-interval': input('monitor-interval', read.duration('30s')),
+    'monitor-failures': input('monitor-failures', read.positiveInt(1)),
+    'notify-lead-time': input('notify-lead-time', read.duration('0s', true)),
+    'slack-webhook': input('slack-webhook', read.url),
+    'teams-webhook': input('teams-webhook', read.url),
+    'webhook-url': input('webhook-url', read.url),
+    'webhook-secret': input('webhook-secret', read.optional),
+    'pr-comment': input('pr-comment', read.bool(true)),
+    'grafana-url': input('grafana-url', read.url),
+    'grafana-token': input('grafana-token', read.token),
+    'datadog-api-key': input('datadog-api-key', read.token),
+    'datadog-site': input('datadog-site', read.datadogSite),
+    'required-approvals': input('required-approvals', read.notYet(['0'], 'the review item')),
+    'migrations-path': input(
+      'migrations-path',
+      read.notYet([], 'reading migrations from the repository')
+    ),
+    'migration-lint': input('migration-lint', read.notYet(['off'], 'the SQL migration lint')),
+    'alertmanager-url': input('alertmanager-url', read.notYet([], 'the incidents item')),
+    'alertmanager-token': input('alertmanager-token', read.notYet([], 'the incidents item', true)),
+    'alert-filter': input('alert-filter', read.notYet([], 'the incidents item'))
+  } satisfies Record<InputName, z.ZodType>)
+  // the rules that join inputs; run even when a field failed, so that every problem is named
+  .superRefine(
+    (v, ctx) => {
+      const bad = (name: InputName, expected: string) =>
+        ctx.addIssue({ code: 'custom', message: problem(name, expected) })
+      if (!v['dry-run'] && !v['deploy-command'])
+        bad('deploy-command', 'a command (required unless dry-run is true)')
+      if (v.urgency === 'P1' && v.reason === '')
+        bad('reason', 'the reason for a P1 deployment (required with urgency P1)')
+      if (v['webhook-secret'] && !v['webhook-url'])
+        bad('webhook-url', 'a URL, since webhook-secret is set')
+      if (v['grafana-url'] && !v['grafana-token'])
+        bad('grafana-token', 'a token, since grafana-url is set')
+    },
+    { when: () => true }
+  )
+  .transform((v): Settings => ({
+    environment: v.environment,
+    version: v.version,
+    urgency: v.urgency,
+    reason: v.reason,
+    dryRun: v['dry-run'],
+    language: v.language,
+    githubToken: v['github-token'] ?? '',
+    commands: {
+      deploy: v['deploy-command'],
+      rollback: v['rollback-command'],
+      backup: v['backup-command'],
+      migrateCheck: v['migrate-check-command'],
+      migrate: v['migrate-command'],
+      migrateRollback: v['migrate-rollback-command']
+    },
+    rollbackPlan: v['rollback-plan'],
+    migrations: v.migrations,
+    commandTimeoutMs: v['command-timeout'],
+    requiredChecks: v['required-checks'],
+    checksTimeoutMs: v['checks-timeout'],
+    stagingEnvironment: v['staging-environment'],
+    productionEnvironments: v['production-environments'],
+    monitoringUrls: v['monitoring-url'],
+    timeZone: v.timezone,
+    freeze: v.freeze ?? DEFAULT_FREEZE,
+    smokeTests: v['smoke-tests'] ?? [],
+    monitorChecks: v['monitor-checks'] ?? (v['smoke-tests'] ?? []).filter((c) => c.kind === 'http'),
+    monitorDurationMs: v['monitor-duration'],
+    monitorIntervalMs: v['monitor-interval'],
+    monitorFailures: v['monitor-failures'],
+    notifyLeadTimeMs: v['notify-lead-time'],
+    slackWebhook: v['slack-webhook'],
+    teamsWebhook: v['teams-webhook'],
+    webhook: v['webhook-url'] ? { url: v['webhook-url'], secret: v['webhook-secret'] } : undefined,
+    prComment: v['pr-comment'],
+    grafana:
+      v['grafana-url'] && v['grafana-token']
+        ? { url: v['grafana-url'], token: v['grafana-token'] }
+        : undefined,
+    datadog: v['datadog-api-key']
+      ? { apiKey: v['datadog-api-key'], site: v['datadog-site'] }
+      : undefined
+  }))
+
+/** Validates merged inputs into one typed settings object, or throws one SettingsError. */
+export function parseSettings(raw: Raw): Settings {
+  const given = Object.fromEntries(INPUT_NAMES.map((n) => [n, raw[n] ?? '']))
+  const result = settingsSchema.safeParse(given)
+  if (!result.success) throw new SettingsError(result.error.issues.map((i) => i.message))
+  return result.data
+}
