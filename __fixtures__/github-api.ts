@@ -104,6 +104,15 @@ export interface PullRequest {
   commits: string[]
 }
 
+export interface PullReview {
+  id: number
+  pull_number: number
+  user: string
+  /** APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING */
+  state: string
+  submitted_at: string
+}
+
 export interface IssueComment {
   id: number
   issue_number: number
@@ -143,6 +152,8 @@ export interface GitHubState {
   statuses: CommitStatus[]
   deployments: Deployment[]
   pulls: PullRequest[]
+  /** reviews of pull requests, oldest first */
+  reviews: PullReview[]
   comments: IssueComment[]
   /** login -> role; unknown logins get 404 */
   collaborators: Record<string, Collaborator>
@@ -247,6 +258,8 @@ export interface GitHubApi {
   addDeployment(deployment: DeploymentInput): number
   addDeploymentStatus(deploymentId: number, status: DeploymentStatusInput): DeploymentStatus
   addPull(sha: string, pull: PullInput): PullRequest
+  /** a review of pull request `pull` by `user` (submitted now unless told) */
+  addReview(pull: number, user: string, state: string, submittedAt?: string): PullReview
   setPermission(user: string, roleName: RoleName, permission?: LegacyPermission): void
   addRun(run: Partial<WorkflowRun> & { id: number }): WorkflowRun
   /**
@@ -326,6 +339,7 @@ function defaultState(headSha: string): GitHubState {
     statuses: [],
     deployments: [],
     pulls: [],
+    reviews: [],
     comments: [],
     collaborators: {},
     runs: [
@@ -791,6 +805,24 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
     return { status: 200, headers: page.headers, body: page.items.map(renderPull) }
   }
 
+  const listReviews: Handler = (ctx, [n = '']) => {
+    if (!state.pulls.some((p) => p.number === Number(n))) throw notFound()
+    const list = state.reviews.filter((r) => r.pull_number === Number(n))
+    const page = paginate(list, ctx)
+    return {
+      status: 200,
+      headers: page.headers,
+      body: page.items.map((r) => ({
+        id: r.id,
+        user: { login: r.user, type: r.user.endsWith('[bot]') ? 'Bot' : 'User' },
+        state: r.state,
+        body: '',
+        submitted_at: r.submitted_at,
+        html_url: `${pullUrl(r.pull_number)}#pullrequestreview-${r.id}`
+      }))
+    }
+  }
+
   const listComments: Handler = (ctx, [n = '']) => {
     const list = state.comments.filter((c) => c.issue_number === Number(n))
     const page = paginate(list, ctx)
@@ -882,6 +914,7 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
     ['GET', /^\/deployments\/(\d+)$/, getDeployment],
     ['GET', /^\/deployments\/(\d+)\/statuses$/, listDeploymentStatuses],
     ['POST', /^\/deployments\/(\d+)\/statuses$/, createDeploymentStatus],
+    ['GET', /^\/pulls\/(\d+)\/reviews$/, listReviews],
     ['GET', /^\/issues\/(\d+)\/comments$/, listComments],
     ['POST', /^\/issues\/(\d+)\/comments$/, createComment],
     ['GET', /^\/issues\/comments\/(\d+)$/, getComment],
@@ -1132,6 +1165,18 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
       }
       state.pulls.push(pull)
       return pull
+    },
+
+    addReview(pull, user, reviewState, submittedAt) {
+      const review: PullReview = {
+        id: nextId(),
+        pull_number: pull,
+        user,
+        state: reviewState,
+        submitted_at: submittedAt ?? now()
+      }
+      state.reviews.push(review)
+      return review
     },
 
     setPermission(user, roleName, permission) {

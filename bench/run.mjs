@@ -143,6 +143,8 @@ const closers = [() => monitoring.close()]
 function dryRunInputs() {
   return {
     environment: 'production',
+    // not about code review (its own tests turn it on)
+    'required-approvals': '0',
     version: 'v1.2.0',
     'dry-run': 'true',
     'monitoring-url': `${monitoring.url}/health`,
@@ -154,6 +156,8 @@ function dryRunInputs() {
 function deployInputs(service, extra = {}) {
   return {
     environment: 'production',
+    // not about code review (its own tests turn it on)
+    'required-approvals': '0',
     version: 'v1.2.0',
     'monitoring-url': `${monitoring.url}/health`,
     'deploy-command': 'true',

@@ -105,6 +105,8 @@ const monitorChecks = [
 ].join('\n')
 const inputs = {
   environment: 'production',
+  // not about code review (its own tests turn it on)
+  'required-approvals': '0',
   version: 'v1.2.0',
   'monitoring-url': `${monitoring.url}/health`,
   'deploy-command': 'true',

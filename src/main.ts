@@ -2,7 +2,7 @@ import { actionsCore, writeJobSummary } from './actions-core.js'
 import { clockFromEnv } from './clock.js'
 import type { Core } from './core.js'
 import { finish, type MainDeps } from './finish.js'
-import { runGate, type GateResult } from './gate/index.js'
+import { isProductionTarget, runGate, type GateResult } from './gate/index.js'
 import { recheckLock as recheckLockOf } from './gate/lock.js'
 import type { UrlAnswer } from './gate/monitoring.js'
 import { MONITORING_TIMEOUT_MS } from './gate/monitoring.js'
@@ -96,16 +96,21 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
     `Red Button: ${version} → ${settings.environment}${settings.dryRun ? ' (dry run)' : ''}`
   )
 
-  // the PR comment's reads start now and overlap the gate and the deployment
-  const commentTargets = settings.prComment
-    ? import('./notify/pr-comment.js').then(({ findCommentTargets }) =>
-        findCommentTargets(api, {
-          pulls: api.listPullsForCommit(ctx.sha),
-          pullNumber: ctx.pullNumber,
-          environment: settings.environment
-        })
-      )
-    : undefined
+  // One read of the commit's pull requests serves the review item and the PR comment; the
+  // comment's reads start now and overlap the gate and the deployment.
+  const reviewWanted = isProductionTarget(settings) && settings.requiredApprovals > 0
+  const pulls = settings.prComment || reviewWanted ? api.listPullsForCommit(ctx.sha) : undefined
+  pulls?.catch(() => undefined) // each reader handles its failure
+  const commentTargets =
+    settings.prComment && pulls
+      ? import('./notify/pr-comment.js').then(({ findCommentTargets }) =>
+          findCommentTargets(api, {
+            pulls,
+            pullNumber: ctx.pullNumber,
+            environment: settings.environment
+          })
+        )
+      : undefined
 
   try {
     const gate = await runGate(settings, ctx, {
@@ -113,6 +118,7 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
       clock,
       log: core,
       signal: deps.signal,
+      pulls,
       probeUrl: monitoringProbe(settings, ctx, core),
       checkMigrations: async () => {
         const r = await runCommand({

@@ -47,6 +47,8 @@ function deploy(runId: number, extra: Record<string, string> = {}): Promise<Step
     {
       inputs: {
         environment: 'production',
+        // not about code review (its own tests turn it on)
+        'required-approvals': '0',
         version: 'v1.2.0',
         'monitoring-url': `${monitoring.url}/health`,
         'deploy-command': 'sleep 1',

@@ -42,6 +42,8 @@ describe('a deployment behind a forward proxy, run by dist/', () => {
     const port = (url: string) => new URL(url).port
     const inputs = {
       environment: 'production',
+      // not about code review (its own tests turn it on)
+      'required-approvals': '0',
       version: 'v1.2.0',
       'monitoring-url': named(`${service.url}/health`, 'monitoring.test'),
       'deploy-command': 'true',

@@ -60,6 +60,8 @@ const ctx = (extra: Partial<RunContext> = {}): RunContext => ({
 const settingsOf = (extra: Partial<Record<InputName, string>> = {}): Settings =>
   parseSettings({
     environment: 'production',
+    // not about code review (its own tests turn it on)
+    'required-approvals': '0',
     'dry-run': 'true',
     'monitoring-url': 'https://grafana.example.com/api/health',
     'rollback-command': './rollback.sh',

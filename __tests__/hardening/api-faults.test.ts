@@ -49,6 +49,8 @@ afterEach(async () => {
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
   return {
     environment: 'production',
+    // not about code review (its own tests turn it on)
+    'required-approvals': '0',
     version: 'v1.2.0',
     'github-token': 'ghs_faults-token',
     'migrate-check-command': 'touch ran-migrate-check',

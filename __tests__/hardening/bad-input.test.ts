@@ -52,6 +52,8 @@ beforeEach(() => job.clearMarkers())
 function base(): Record<string, string> {
   return {
     environment: 'production',
+    // not about code review (its own tests turn it on)
+    'required-approvals': '0',
     version: 'v1.2.0',
     'github-token': 'ghs_hardening-token',
     'deploy-command': 'touch ran-deploy',
@@ -239,14 +241,22 @@ const BAD: Bad[] = [
     'user@datadoghq.com'
   ]),
   // the contract's inputs whose checks this version does not make yet: asking for one is refused
-  ...bad('required-approvals', 'the review item is not in this version', ['1', '2']),
   ...bad('migrations-path', 'reading migrations is not in this version', ['db/migrations/*.sql']),
   ...bad('migration-lint', 'the SQL lint is not in this version', ['error', 'warn']),
-  ...bad('alertmanager-url', 'the incidents item is not in this version', [
-    'https://alertmanager.example'
-  ]),
-  ...bad('alertmanager-token', 'the incidents item is not in this version', ['amXXXXSECRET']),
-  ...bad('alert-filter', 'the incidents item is not in this version', ['severity="critical"'])
+  ...bad('required-approvals', 'not a whole number from 0 to 100', ['-1', 'one', '1.5', '101']),
+  ...bad('alertmanager-url', 'not an http(s) URL', ['ftp://alertmanager.example', 'alertmanager']),
+  ...bad('alertmanager-token', 'a header cannot carry control characters', ['amXXXX\nSECRET'], {
+    with: { 'alertmanager-url': 'https://alertmanager.example' }
+  }),
+  ...bad('alertmanager-token', 'a token without alertmanager-url', ['am_token'], {
+    names: 'alertmanager-url'
+  }),
+  ...bad(
+    'alert-filter',
+    'not Alertmanager matchers',
+    ['severity=critical', 'severity="critical" service="shop"', 'service=~"("', '="x"'],
+    { with: { 'alertmanager-url': 'https://alertmanager.example' } }
+  )
 ]
 
 /**
@@ -478,12 +488,12 @@ function validValues(monitoringUrl: string): Record<InputName, string[]> {
     'grafana-token': ['glsa_token'],
     'datadog-api-key': ['dd_key'],
     'datadog-site': ['datadoghq.eu', 'us5.datadoghq.com'],
-    'required-approvals': ['0'],
+    'required-approvals': ['0', '1', '2'],
     'migrations-path': [''],
     'migration-lint': ['off', 'OFF'],
-    'alertmanager-url': [''],
-    'alertmanager-token': [''],
-    'alert-filter': ['']
+    'alertmanager-url': ['http://127.0.0.1:9'],
+    'alertmanager-token': ['am_token'],
+    'alert-filter': ['severity="critical"', '{service=~"shop|api", env!="dev"}']
   }
 }
 
@@ -526,6 +536,8 @@ describe('property: any inputs end in a status or in one failure naming an input
         job.clearMarkers()
         const inputs = {
           environment: 'production',
+          // not about code review (its own tests turn it on)
+          'required-approvals': '0',
           'dry-run': 'true',
           'monitoring-url': `${monitoring.url}/health`,
           'rollback-command': 'touch ran-rollback',

@@ -78,6 +78,8 @@ function commands(deployExit = 0): Record<string, string> {
 function inputs(extra: Record<string, string>): Record<string, string> {
   return {
     environment: 'production',
+    // not about code review (its own tests turn it on)
+    'required-approvals': '0',
     timezone: 'Europe/Paris',
     'monitoring-url': monitoring.url,
     'checks-timeout': '5s',

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
-import type { GitHubApi } from '../github/api.js'
+import type { GitHubApi, PullRequest } from '../github/api.js'
 import type { RunContext } from '../github/context.js'
 import type { ChecklistItem, Decision } from '../record/types.js'
 import { activeWindow, windowsFor } from '../schedule/windows.js'
@@ -13,13 +13,15 @@ import {
   type DeploymentFacts,
   type DeploymentView
 } from './deployments.js'
+import { collectIncidentFacts, evaluateIncidents, type IncidentFacts } from './incidents.js'
 import { evaluateLock } from './lock.js'
+import { collectReviewFacts, evaluateReview, type ReviewFacts } from './review.js'
 import { evaluateMigrations, type MigrationCheckFacts } from './migrations.js'
 import { evaluateMonitoring, type UrlAnswer } from './monitoring.js'
 import { evaluateRollback } from './rollback.js'
 import { evaluateStaging } from './staging.js'
 import { decide } from './verdict.js'
-import { evaluateWindow, wantsOverride, type WindowFacts } from './window.js'
+import { evaluateWindow, OVERRIDE_ROLES, wantsOverride, type WindowFacts } from './window.js'
 
 /** The world as the gate sees it; everything the checklist is decided from. */
 export interface Facts {
@@ -30,6 +32,10 @@ export interface Facts {
   migrationCheck?: MigrationCheckFacts
   monitoring: UrlAnswer[]
   window: WindowFacts
+  /** the pull request and its reviews (production, required-approvals > 0) */
+  review?: ReviewFacts
+  /** the alerts firing at the gate (with alertmanager-url) */
+  incidents?: IncidentFacts
 }
 
 export interface GateResult {
@@ -53,6 +59,8 @@ export interface GateDeps {
   ciPollMs?: number
   /** cancels the wait for pending checks */
   signal?: AbortSignal
+  /** the one read of `commits/{sha}/pulls`, shared with the PR comment (read here if not given) */
+  pulls?: Promise<PullRequest[]>
 }
 
 export function isProductionTarget(
@@ -78,7 +86,8 @@ export async function gatherFacts(
     reason: settings.reason,
     actor: ctx.actor
   }
-  const [ci, deployments, migrationCheck, monitoring] = await Promise.all([
+  const reviewWanted = isProduction && settings.requiredApprovals > 0
+  const [ci, deployments, migrationCheck, monitoring, review, incidents] = await Promise.all([
     collectCiFacts(deps.api, {
       sha: ctx.sha,
       required: settings.requiredChecks,
@@ -99,13 +108,22 @@ export async function gatherFacts(
     settings.commands.migrate && settings.commands.migrateCheck
       ? deps.checkMigrations()
       : undefined,
-    Promise.all(settings.monitoringUrls.map((u) => deps.probeUrl(u)))
+    Promise.all(settings.monitoringUrls.map((u) => deps.probeUrl(u))),
+    reviewWanted
+      ? collectReviewFacts(deps.api, deps.pulls ?? deps.api.listPullsForCommit(ctx.sha), {
+          eventPull: settings.dryRun ? ctx.pullNumber : undefined
+        })
+      : undefined,
+    settings.alerts ? collectIncidentFacts(settings.alerts, deps.signal) : undefined
   ])
   // Waiting for checks takes time: the time rules are judged once the facts are all in, and
   // the actor's role is read only when a P1 override is really needed then.
   window.now = deps.clock.now()
+  // a P1 lifts the time rules and lets a hotfix through firing alerts
   const roleNeeded =
-    wantsOverride(window) && activeWindow(window.windows, window.now, window.timeZone) !== undefined
+    wantsOverride(window) &&
+    (activeWindow(window.windows, window.now, window.timeZone) !== undefined ||
+      (incidents?.alerts.length ?? 0) > 0)
   const role = roleNeeded ? await readRole(deps.api, ctx.actor) : undefined
   return {
     now,
@@ -114,7 +132,9 @@ export async function gatherFacts(
     deployments,
     migrationCheck,
     monitoring,
-    window: { ...window, ...role }
+    window: { ...window, ...role },
+    review,
+    incidents
   }
 }
 
@@ -156,7 +176,24 @@ export function evaluate(
     evaluateMonitoring(facts.monitoring, lang),
     evaluateRollback(settings.commands, settings.rollbackPlan, lang),
     evaluateBackup(settings.commands, facts.isProduction, lang),
-    evaluateLock(facts.deployments, facts.now, lang)
+    evaluateLock(facts.deployments, facts.now, lang),
+    evaluateReview(
+      facts.review,
+      {
+        isProduction: facts.isProduction,
+        environment: settings.environment,
+        required: settings.requiredApprovals,
+        sha: ctx.sha
+      },
+      lang
+    ),
+    evaluateIncidents(
+      facts.incidents,
+      {
+        p1Granted: wantsOverride(facts.window) && OVERRIDE_ROLES.includes(facts.window.role ?? '')
+      },
+      lang
+    )
   ]
   return {
     checklist,

@@ -56,8 +56,17 @@ export interface PullRequest {
   state: string
   /** set when a closed pull request was merged */
   merged_at?: string | null
+  user?: { login: string } | null
   html_url?: string
   head?: { ref: string; sha: string }
+}
+
+export interface Review {
+  id: number
+  user?: { login: string } | null
+  /** APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING */
+  state: string
+  submitted_at?: string | null
 }
 
 export interface IssueComment {
@@ -257,6 +266,13 @@ export class GitHubApi {
       { commit_sha: sha },
       1
     )
+  }
+
+  /** The reviews of a pull request, oldest first. */
+  listReviews(pull: number): Promise<Review[]> {
+    return this.list<Review>('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+      pull_number: pull
+    })
   }
 
   listComments(issue: number): Promise<IssueComment[]> {

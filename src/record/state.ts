@@ -11,7 +11,7 @@ export interface GateView {
   nextWindow?: Date
   /** what a rollback returns to */
   previous?: { version: string; sha: string }
-  facts: { isProduction: boolean }
+  facts: { isProduction: boolean; incidents?: { alerts: Array<{ fingerprint: string }> } }
 }
 
 /** What a run is about: fixed once it starts (the gate's result once decided). */

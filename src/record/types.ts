@@ -1,7 +1,16 @@
 /** Shapes shared by the gate, the process and the reports (DESIGN.md sections 4, 5, 8). */
 
 export type ItemId =
-  'ci' | 'staging' | 'migrations' | 'window' | 'monitoring' | 'rollback' | 'backup' | 'lock'
+  | 'ci'
+  | 'staging'
+  | 'migrations'
+  | 'window'
+  | 'monitoring'
+  | 'rollback'
+  | 'backup'
+  | 'lock'
+  | 'review'
+  | 'incidents'
 export type ItemStatus = 'pass' | 'fail' | 'na'
 
 export interface ChecklistItem {

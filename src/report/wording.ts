@@ -11,7 +11,9 @@ export const ITEM_LABELS: Record<Language, Record<ItemId, string>> = {
     monitoring: 'Monitoring active',
     rollback: 'Rollback plan ready',
     backup: 'Backup ready',
-    lock: 'No other deployment in progress'
+    lock: 'No other deployment in progress',
+    review: 'Code review approved',
+    incidents: 'No alert firing'
   },
   fr: {
     ci: 'Tests CI passent',
@@ -21,7 +23,9 @@ export const ITEM_LABELS: Record<Language, Record<ItemId, string>> = {
     monitoring: 'Monitoring actif',
     rollback: 'Plan de rollback prêt',
     backup: 'Backup prêt',
-    lock: 'Aucun autre déploiement en cours'
+    lock: 'Aucun autre déploiement en cours',
+    review: 'Revue de code approuvée',
+    incidents: 'Aucune alerte en cours'
   }
 }
 
@@ -99,6 +103,24 @@ const PHRASES = {
     lockHeld: (id: number, by: string, age: string, state: string) =>
       `deployment #${id} by ${by} is ${state} (started ${age} ago)`,
     stale: (ids: string) => `stale, ignored (over 1 h): ${ids}`,
+    reviewOff: 'required-approvals is 0',
+    reviewApproved: (pr: number, by: string) => `#${pr} approved by ${by}`,
+    reviewMissing: (pr: number, got: number, needed: number, changes: string) =>
+      `#${pr} has ${got} of ${needed} approval${needed === 1 ? '' : 's'}${changes ? `; ${changes} requested changes` : ''}`,
+    reviewNoPull: (sha: string, open: boolean) =>
+      open
+        ? `no pull request found for ${sha}`
+        : `no approved pull request: ${sha} is not the commit of a merged pull request (a direct push?)`,
+    reviewUnreadable: (why: string) => `could not read the pull request's reviews: ${why}`,
+    noAlertmanager: 'no alertmanager-url',
+    incidentsNone: (url: string) => `no alert firing at ${url}`,
+    incidentsFiring: (n: number, list: string) => `${n} alert${n === 1 ? '' : 's'} firing: ${list}`,
+    incidentsP1: (n: number, list: string) =>
+      `P1 hotfix while ${n} alert${n === 1 ? '' : 's'} fire${n === 1 ? 's' : ''}: ${list}`,
+    incidentsUnreadable: (why: string) =>
+      `Alertmanager did not answer (${why}): monitoring that cannot be read is not active`,
+    alertSince: 'since',
+    alertsMore: (n: number) => `and ${n} more`,
     lockUnreadable: (why: string) => `could not read the deployments: ${why}`
   },
   fr: {
@@ -142,6 +164,25 @@ const PHRASES = {
     lockHeld: (id: number, by: string, age: string, state: string) =>
       `le déploiement #${id} de ${by} est ${state} (démarré il y a ${age})`,
     stale: (ids: string) => `obsolètes, ignorés (plus d'1 h) : ${ids}`,
+    reviewOff: 'required-approvals vaut 0',
+    reviewApproved: (pr: number, by: string) => `#${pr} approuvée par ${by}`,
+    reviewMissing: (pr: number, got: number, needed: number, changes: string) =>
+      `#${pr} a ${got} approbation${got > 1 ? 's' : ''} sur ${needed}${changes ? ` ; ${changes} demande des modifications` : ''}`,
+    reviewNoPull: (sha: string, open: boolean) =>
+      open
+        ? `aucune pull request trouvée pour ${sha}`
+        : `aucune pull request approuvée : ${sha} n'est le commit d'aucune pull request fusionnée (un push direct ?)`,
+    reviewUnreadable: (why: string) => `lecture des revues de la pull request impossible : ${why}`,
+    noAlertmanager: "pas d'alertmanager-url",
+    incidentsNone: (url: string) => `aucune alerte en cours sur ${url}`,
+    incidentsFiring: (n: number, list: string) =>
+      `${n} alerte${n > 1 ? 's' : ''} en cours : ${list}`,
+    incidentsP1: (n: number, list: string) =>
+      `correctif P1 malgré ${n} alerte${n > 1 ? 's' : ''} en cours : ${list}`,
+    incidentsUnreadable: (why: string) =>
+      `Alertmanager ne répond pas (${why}) : un monitoring illisible n'est pas actif`,
+    alertSince: 'depuis',
+    alertsMore: (n: number) => `et ${n} de plus`,
     lockUnreadable: (why: string) => `lecture des déploiements impossible : ${why}`
   }
 } satisfies Record<Language, unknown>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { AlertSource } from '../alerts/client.js'
 import { isHttpUrl } from '../http.js'
 import { MAX_DURATION_MS, parseDuration } from '../duration.js'
 
@@ -36,7 +37,19 @@ export interface PrometheusCheck {
 }
 
 /** One entry of `smoke-tests` or `monitor-checks` (DESIGN.md section 7). */
-export type Check = HttpCheck | CommandCheck | PrometheusCheck
+/**
+ * The alerts of `alertmanager-url`, asked in every monitoring round: an alert that was not
+ * firing at the gate (`known` fingerprints) fails the round. Added by the process, never
+ * written by users.
+ */
+export interface AlertsCheck {
+  kind: 'alerts'
+  name: string
+  source: AlertSource
+  known: string[]
+}
+
+export type Check = HttpCheck | CommandCheck | PrometheusCheck | AlertsCheck
 
 const KINDS = { url: 'HTTP', run: 'command', prometheus: 'Prometheus' } as const
 type KindKey = keyof typeof KINDS

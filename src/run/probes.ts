@@ -1,7 +1,8 @@
 import type { Log } from '../core.js'
 import { formatDuration } from '../duration.js'
 import type { CheckResultRecord } from '../record/types.js'
-import type { Check, CommandCheck, HttpCheck, PrometheusCheck } from './checks.js'
+import type { AlertsCheck, Check, CommandCheck, HttpCheck, PrometheusCheck } from './checks.js'
+import { describeAlerts, firingAlerts, type Alert } from '../alerts/client.js'
 import { httpFetch, timeoutSignal } from '../http.js'
 import { runCommand } from './command.js'
 
@@ -49,6 +50,8 @@ export async function probe(check: Check, ctx: ProbeContext): Promise<CheckResul
         return await probeCommand(check, ctx)
       case 'prometheus':
         return await probePrometheus(check, ctx)
+      case 'alerts':
+        return await probeAlerts(check, ctx)
     }
   } catch (err) {
     return { name: check.name, ok: false, detail: `probe failed: ${(err as Error).message}` }
@@ -251,4 +254,31 @@ async function probePrometheus(check: PrometheusCheck, ctx: ProbeContext): Promi
     .filter(Boolean)
     .join(', ')
   return { name: check.name, ok: true, detail: `${shown} (${bounds})`, latencyMs: answer.latencyMs }
+}
+
+/** New alerts since the gate fail the round; those already firing then are not held against it. */
+async function probeAlerts(check: AlertsCheck, ctx: ProbeContext): Promise<CheckResult> {
+  const started = performance.now()
+  const latencyMs = (): number => Math.round(performance.now() - started)
+  let alerts: Alert[]
+  try {
+    alerts = await firingAlerts(check.source, ctx.signal)
+  } catch (e) {
+    if (ctx.signal?.aborted) return { name: check.name, ok: false, detail: 'cancelled' }
+    return {
+      name: check.name,
+      ok: false,
+      detail: `Alertmanager did not answer (${(e as Error).message})`,
+      latencyMs: latencyMs()
+    }
+  }
+  const fresh = alerts.filter((a) => !check.known.includes(a.fingerprint))
+  if (fresh.length === 0)
+    return { name: check.name, ok: true, detail: 'no new alert', latencyMs: latencyMs() }
+  return {
+    name: check.name,
+    ok: false,
+    detail: `started firing: ${describeAlerts(fresh)}`,
+    latencyMs: latencyMs()
+  }
 }

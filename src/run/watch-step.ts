@@ -1,3 +1,4 @@
+import type { Check } from './checks.js'
 import { probeContext } from './forward.js'
 import { watch } from './monitor.js'
 import { toCheckRecord } from './probes.js'
@@ -5,9 +6,18 @@ import type { StepRunner } from './steps.js'
 
 /** Step 7: the watch window after the deploy. What failed, or undefined. */
 export async function watchStep(steps: StepRunner): Promise<string | undefined> {
-  const { settings } = steps.state
+  const { settings, gate } = steps.state
   const { core, clock } = steps.deps
-  if (settings.monitorDurationMs === 0 || settings.monitorChecks.length === 0) {
+  const checks: Check[] = [...settings.monitorChecks]
+  // every round also asks Alertmanager: an alert that was not firing at the gate fails it
+  if (settings.alerts)
+    checks.push({
+      kind: 'alerts',
+      name: 'Alertmanager',
+      source: settings.alerts,
+      known: (gate?.facts.incidents?.alerts ?? []).map((a) => a.fingerprint)
+    })
+  if (settings.monitorDurationMs === 0 || checks.length === 0) {
     const why =
       settings.monitorDurationMs === 0
         ? 'monitor-duration is 0'
@@ -18,7 +28,7 @@ export async function watchStep(steps: StepRunner): Promise<string | undefined> 
   }
   const t0 = steps.now()
   steps.started.add('monitor')
-  const outcome = await watch(settings.monitorChecks, {
+  const outcome = await watch(checks, {
     durationMs: settings.monitorDurationMs,
     intervalMs: settings.monitorIntervalMs,
     failuresAllowed: settings.monitorFailures,

@@ -2,6 +2,7 @@ import yaml from 'js-yaml'
 import type { z } from 'zod'
 import { MAX_DURATION_MS, parseDuration } from '../duration.js'
 import { isHttpUrl } from '../http.js'
+import { parseMatchers, type Matcher } from '../alerts/matchers.js'
 import { isValidTimeZone } from '../schedule/windows.js'
 
 /**
@@ -194,4 +195,26 @@ export function notYet(accepts: string[], what: string, secret = false) {
       )
     return undefined
   }
+}
+
+export function wholeNumber(fallback: number) {
+  return (t: string, bad: Bad): number => {
+    if (t === '') return fallback
+    if (!/^\d+$/.test(t) || Number(t) > 100) {
+      bad('a whole number from 0 to 100', t)
+      return fallback
+    }
+    return Number(t)
+  }
+}
+
+/** Alertmanager matchers, e.g. `severity="critical", service="shop"`. */
+export function alertFilter(t: string, bad: Bad): Matcher[] {
+  if (t === '') return []
+  const parsed = parseMatchers(t)
+  if ('error' in parsed) {
+    bad(`Alertmanager matchers such as severity="critical", service=~"shop|api": ${parsed.error}`)
+    return []
+  }
+  return parsed.matchers
 }

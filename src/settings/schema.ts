@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { AlertSource } from '../alerts/client.js'
 import { checkListSchema, type Check } from '../run/checks.js'
 import { DEFAULT_FREEZE, freezeListSchema, type FreezeWindow } from '../schedule/freeze.js'
 import { problem, SettingsError } from './errors.js'
@@ -54,6 +55,10 @@ export interface Settings {
   prComment: boolean
   grafana?: { url: string; token: string }
   datadog?: { apiKey: string; site: string }
+  /** approvals the release's pull request needs (production); 0: the review item is off */
+  requiredApprovals: number
+  /** Alertmanager to ask for firing alerts (the incidents item, and the watch) */
+  alerts?: AlertSource
   /** the policy file that was read, if any */
   configFile?: string
 }
@@ -121,15 +126,15 @@ export const settingsSchema = z
     'grafana-token': input('grafana-token', read.token),
     'datadog-api-key': input('datadog-api-key', read.token),
     'datadog-site': input('datadog-site', read.datadogSite),
-    'required-approvals': input('required-approvals', read.notYet(['0'], 'the review item')),
+    'required-approvals': input('required-approvals', read.wholeNumber(1)),
     'migrations-path': input(
       'migrations-path',
       read.notYet([], 'reading migrations from the repository')
     ),
     'migration-lint': input('migration-lint', read.notYet(['off'], 'the SQL migration lint')),
-    'alertmanager-url': input('alertmanager-url', read.notYet([], 'the incidents item')),
-    'alertmanager-token': input('alertmanager-token', read.notYet([], 'the incidents item', true)),
-    'alert-filter': input('alert-filter', read.notYet([], 'the incidents item'))
+    'alertmanager-url': input('alertmanager-url', read.url),
+    'alertmanager-token': input('alertmanager-token', read.token),
+    'alert-filter': input('alert-filter', read.alertFilter)
   } satisfies Record<InputName, z.ZodType>)
   // the rules that join inputs; run even when a field failed, so that every problem is named
   .superRefine(
@@ -144,6 +149,8 @@ export const settingsSchema = z
         bad('webhook-url', 'a URL, since webhook-secret is set')
       if (v['grafana-url'] && !v['grafana-token'])
         bad('grafana-token', 'a token, since grafana-url is set')
+      if (!v['alertmanager-url'] && (v['alertmanager-token'] || v['alert-filter'].length > 0))
+        bad('alertmanager-url', 'a URL, since alertmanager-token or alert-filter is set')
     },
     { when: () => true }
   )
@@ -189,6 +196,10 @@ export const settingsSchema = z
         : undefined,
     datadog: v['datadog-api-key']
       ? { apiKey: v['datadog-api-key'], site: v['datadog-site'] }
+      : undefined,
+    requiredApprovals: v['required-approvals'],
+    alerts: v['alertmanager-url']
+      ? { url: v['alertmanager-url'], token: v['alertmanager-token'], matchers: v['alert-filter'] }
       : undefined
   }))
 
