@@ -433,7 +433,13 @@ function baseInputs(standIn, environment, version) {
     'monitoring-url': `${standIn.receiver.url}/monitoring/up`,
     'slack-webhook': `${standIn.receiver.url}/slack/T0DEMO/B0DEMO/demo`,
     'webhook-url': `${standIn.receiver.url}/hooks/red-button`,
-    'webhook-secret': WEBHOOK_SECRET
+    'webhook-secret': WEBHOOK_SECRET,
+    // production: each release comes from a reviewed pull request, and not into an incident
+    ...(environment === 'production' && {
+      'required-approvals': '1',
+      'alertmanager-url': standIn.alertmanager.url,
+      'alert-filter': 'severity="critical", service="shop"'
+    })
   }
 }
 
@@ -502,8 +508,13 @@ async function story(standIn, databases) {
     'v1 deployed to production',
     `exit ${r2.code}`
   )
-  const stagingItem = (r2.record.checklist ?? []).find((i) => i.id === 'staging')
+  const itemOf = (r, id) => (r.record.checklist ?? []).find((i) => i.id === id)
+  const stagingItem = itemOf(r2, 'staging')
   check(stagingItem?.status === 'pass', 'the staging rule passed', stagingItem?.detail)
+  const reviewItem = itemOf(r2, 'review')
+  check(reviewItem?.status === 'pass', 'its pull request was approved', reviewItem?.detail)
+  const incidentsItem = itemOf(r2, 'incidents')
+  check(incidentsItem?.status === 'pass', 'no alert was firing', incidentsItem?.detail)
   const v1 = await getJson(`${prodUrl}/version`)
   check(v1.body?.version === 'v1', 'production serves v1', `GET /version → ${v1.status}`)
 
@@ -611,7 +622,12 @@ async function main() {
     }
   })
 
-  const fixtures = await loadFixtures('github-api', 'webhook-receiver', 'start-stand-ins')
+  const fixtures = await loadFixtures(
+    'github-api',
+    'webhook-receiver',
+    'start-stand-ins',
+    'alertmanager'
+  )
   // the stand-in's clock runs with the action's: from the same fixed Tuesday morning
   const offset = Date.parse(NOW) - Date.now()
   const api = await fixtures.startGitHubApi({ clock: () => new Date(Date.now() + offset) })
@@ -619,9 +635,24 @@ async function main() {
   const receiver = await fixtures.startReceiver()
   cleanups.push(() => receiver.close())
   for (const commit of Object.values(SHA)) fixtures.seedGreenRepo(api, commit)
+  // each version is the squash of a pull request by alice, approved by bob
+  for (const [n, [version, commit]] of Object.entries(SHA).entries()) {
+    const number = 41 + n
+    api.addPull(commit, {
+      number,
+      title: `Release ${version}`,
+      head_ref: `release/${version}`,
+      state: 'merged',
+      user: 'alice'
+    })
+    api.addReview(number, 'bob', 'APPROVED')
+  }
+  const alertmanager = await fixtures.startAlertmanager()
+  cleanups.push(() => alertmanager.close())
   const standIn = {
     api,
     receiver,
+    alertmanager,
     ports,
     seedStagingSuccess: fixtures.seedStagingSuccess,
     hasValidSignature: fixtures.hasValidSignature
@@ -631,6 +662,7 @@ async function main() {
       `v2 = ${SHA.v2.slice(0, 7)}, checks green; stand-in transpiled at ${elapsed()})`
   )
   console.log(`  notifications and monitoring stand-in: ${receiver.url}`)
+  console.log(`  Alertmanager stand-in: ${alertmanager.url} (no alert firing)`)
   for (const env of ENVIRONMENTS) {
     console.log(
       `  ${env}: PostgreSQL (PGlite) in ${environmentPaths(demoDir, env).dataDir}, ` +

@@ -283,3 +283,51 @@ describe('a deployment run by dist/ as a runner runs it', () => {
     expect(api.requests.length).toBe(before)
   })
 })
+
+describe('commands behave like run: steps (dist/)', () => {
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0)
+      return !/^\S+ \S+ Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/\(.*\)/, 'x'))
+    } catch {
+      return false
+    }
+  }
+  const pidIn = (name: string): number =>
+    Number(readFileSync(join(job.workspace, name), 'utf8').trim())
+
+  it('a process the deploy starts in the background runs on through the smoke tests and the watch', async () => {
+    // a chatty server: its output must not end it once the deploy command has exited
+    const server = 'sh -c "while true; do echo serving; sleep 0.1; done" & echo $! > server.pid'
+    const stillThere = 'kill -0 "$(cat server.pid)"'
+    const r = await runMain(job, env(), {
+      inputs: inputs({
+        'deploy-command': server,
+        'smoke-tests': `- name: Server runs\n  run: ${stillThere}`,
+        'monitor-checks': `- name: Server still runs\n  run: ${stillThere}`,
+        'monitor-duration': '1500ms',
+        'monitor-interval': '500ms'
+      })
+    })
+    const pid = pidIn('server.pid')
+    try {
+      expect(r.outputs.status).toBe('deployed')
+      expect(r.stdout).toMatch(/monitor round 4\/4: 1\/1 checks healthy/)
+      // and after the step, as after a run: step, until the job ends
+      expect(alive(pid)).toBe(true)
+    } finally {
+      process.kill(pid, 'SIGKILL')
+    }
+  })
+
+  it('a deploy that times out leaves nothing running, its background jobs included', async () => {
+    const r = await runMain(job, env(), {
+      inputs: inputs({
+        'deploy-command': 'sleep 300 & echo $! > job.pid; sleep 300',
+        'command-timeout': '1s'
+      })
+    })
+    expect(r.outputs.status).toBe('rolled-back')
+    expect(alive(pidIn('job.pid'))).toBe(false)
+  })
+})

@@ -86,7 +86,7 @@ describe('dist/index.js as a runner runs it (gate and dry run)', () => {
       'notify',
       'smoke_tests'
     ])
-    expect((record.checklist as unknown[]).length).toBe(8)
+    expect((record.checklist as unknown[]).length).toBe(10)
     expect(item(r.outputs, 'ci')).toMatchObject({
       status: 'pass',
       detail: '4 of 4 checks succeeded'

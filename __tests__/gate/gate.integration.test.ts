@@ -142,7 +142,9 @@ describe('runGate: a green production dry run', () => {
       monitoring: 'pass',
       rollback: 'pass',
       backup: 'na',
-      lock: 'pass'
+      lock: 'pass',
+      review: 'na',
+      incidents: 'na'
     })
     expect(itemOf(result, 'ci').detail).toBe('4 of 4 checks succeeded')
     expect(result.facts.ci.ownSkipped).toBe(1)
@@ -576,7 +578,9 @@ describe('runGate: migrations and monitoring', () => {
       'Monitoring actif',
       'Plan de rollback prêt',
       'Backup prêt',
-      'Aucun autre déploiement en cours'
+      'Aucun autre déploiement en cours',
+      'Revue de code approuvée',
+      'Aucune alerte en cours'
     ])
   })
 })

@@ -65,6 +65,7 @@ function actionInputs(): Mapping {
 /** Sample values for the expressions the examples may use in `with:` (nothing else is allowed). */
 const EXPRESSION_SAMPLES: { [expression: string]: string } = {
   'secrets.SLACK_WEBHOOK_URL': 'https://hooks.slack.example/services/T0/B0/xyz',
+  'secrets.ALERTMANAGER_TOKEN': 'am_example_token',
   'inputs.version': 'v1.2.1',
   'inputs.urgency': 'P1',
   'inputs.reason': 'checkout broken for every customer'
