@@ -270,6 +270,21 @@ describe('parseSettings refuses bad values', () => {
     expect(s.commands.deploy).toBeUndefined()
   })
 
+  it('an unexpanded ${{ ... }} (a local run passing action.yml default as written) says what to set', () => {
+    const e = problemOf({
+      environment: 'production',
+      'dry-run': 'true',
+      'github-token': '${{ github.token }}'
+    })
+    expect(e.problems).toEqual([
+      'input "github-token": expected a value, not the expression ${{ github.token }} as written (a runner expands it; in a local run set INPUT_GITHUB-TOKEN to the value itself)'
+    ])
+    // an expression inside other text is the user's own business (a script may hold one)
+    expect(() =>
+      parseSettings({ environment: 'qa', 'deploy-command': 'echo "${{ not expanded }}" done' })
+    ).not.toThrow()
+  })
+
   it('names every bad input in one message', () => {
     const e = problemOf({
       environment: '',

@@ -1,4 +1,4 @@
-import { actionsCore as core, writeJobSummary } from './actions-core.js'
+import { actionsCore as core, prepareCommandFiles, writeJobSummary } from './actions-core.js'
 import { run } from './main.js'
 
 // The runner cancels with SIGINT, then SIGTERM 7.5 s later: both abort the run so that it
@@ -10,6 +10,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     cancel.abort()
   })
 }
+
+prepareCommandFiles(process.env)
 
 try {
   await run({ core, env: process.env, signal: cancel.signal, writeSummary: writeJobSummary })

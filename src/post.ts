@@ -1,6 +1,8 @@
-import { actionsCore as core, writeJobSummary } from './actions-core.js'
+import { actionsCore as core, prepareCommandFiles, writeJobSummary } from './actions-core.js'
 import { clockFromEnv } from './clock.js'
 import { runPost } from './run/post.js'
+
+prepareCommandFiles(process.env)
 
 try {
   await runPost({

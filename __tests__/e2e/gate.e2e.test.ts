@@ -5,7 +5,15 @@ import yaml from 'js-yaml'
 import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
 import { seedGreenRepo, startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
 import { startReceiver, type Receiver } from '../../__fixtures__/webhook-receiver.js'
-import { baseEnv, newJob, removeJob, runMain, type RunnerJob, signalWhen } from './action-runner.js'
+import {
+  baseEnv,
+  newJob,
+  parseCommandFile,
+  removeJob,
+  runMain,
+  type RunnerJob,
+  signalWhen
+} from './action-runner.js'
 
 // Friday 2026-11-27 15:00 in Paris (UTC+1) is 14:00 UTC: inside the default freeze.
 const FRIDAY_1500_PARIS = '2026-11-27T14:00:00Z'
@@ -155,6 +163,20 @@ describe('dist/index.js as a runner runs it (gate and dry run)', () => {
     expect(local.stdout).toContain(
       'RED_BUTTON_NOW: evaluating as if it were 2020-01-03T12:00:00.000Z'
     )
+  })
+
+  it('a local run (not on GitHub Actions) gets its output, state and summary files made', async () => {
+    const local = join(job.dir, 'local-run', 'nested')
+    const files = {
+      GITHUB_OUTPUT: join(local, 'output'),
+      GITHUB_STATE: join(local, 'state'),
+      GITHUB_STEP_SUMMARY: join(local, 'summary.md')
+    }
+    const r = await main(THURSDAY_1000_PARIS, {}, files)
+    expect(r.code).toBe(0)
+    expect(r.stdout).not.toContain('::set-output')
+    expect(parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')).status).toBe('planned')
+    expect(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')).toContain('Red Button')
   })
 
   it('aborts when a check run failed', async () => {

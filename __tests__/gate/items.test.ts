@@ -190,23 +190,33 @@ describe('evaluateRollback', () => {
 })
 
 describe('evaluateBackup', () => {
-  it('is na without migrations or outside production', () => {
-    expect(evaluateBackup({ backup: 'b' }, true, 'en').status).toBe('na')
-    expect(evaluateBackup({ migrate: 'm' }, false, 'en').status).toBe('na')
+  const prod = { isProduction: true, environment: 'production' }
+  const staging = { isProduction: false, environment: 'staging' }
+
+  it('is na without migrations or outside production, and says which', () => {
+    expect(evaluateBackup({ backup: 'b' }, prod, 'en')).toMatchObject({
+      status: 'na',
+      detail: 'not needed: no migrate-command, so no data is changed'
+    })
+    // a migrate-command on staging: the reason is the environment, not the command
+    expect(evaluateBackup({ migrate: 'm' }, staging, 'en')).toMatchObject({
+      status: 'na',
+      detail: 'staging is not a production environment'
+    })
   })
 
   it('requires backup-command before migrating production', () => {
-    expect(evaluateBackup({ migrate: 'm', backup: 'b' }, true, 'en')).toMatchObject({
+    expect(evaluateBackup({ migrate: 'm', backup: 'b' }, prod, 'en')).toMatchObject({
       status: 'pass',
       detail: 'backup-command given'
     })
-    expect(evaluateBackup({ migrate: 'm' }, true, 'en')).toMatchObject({
+    expect(evaluateBackup({ migrate: 'm' }, prod, 'en')).toMatchObject({
       id: 'backup',
       item: 'Backup ready',
       status: 'fail',
       detail: 'backup-command is required before migrating production'
     })
-    expect(evaluateBackup({ migrate: 'm' }, true, 'fr')).toMatchObject({
+    expect(evaluateBackup({ migrate: 'm' }, prod, 'fr')).toMatchObject({
       item: 'Backup prêt',
       status: 'fail',
       detail: 'backup-command est obligatoire avant de migrer la production'

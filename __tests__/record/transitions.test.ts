@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
+import { fixedClock } from '../../src/clock.js'
+import { makeRecord } from '../../src/record/make.js'
 import { RunRecord } from '../../src/record/owner.js'
+import { parseSettings } from '../../src/settings/schema.js'
 import * as t from '../../src/record/transitions.js'
 import type { DeploymentRecord } from '../../src/record/types.js'
 
@@ -182,5 +185,48 @@ describe('RunRecord: the owner', () => {
     run.rollbackStarted('cancelled')
     run.rollbackEnded({ ok: true, untouched: false, cancelled: true })
     expect(run.record.status).toBe('cancelled')
+  })
+})
+
+describe('makeRecord: next_window only where it means something', () => {
+  const subject = (dryRun: boolean, decision: 'go' | 'postpone') => ({
+    settings: parseSettings({
+      environment: 'production',
+      'dry-run': String(dryRun),
+      'deploy-command': 'true'
+    }),
+    ctx: {
+      owner: 'acme',
+      repo: 'shop',
+      sha: 'c0ffee',
+      ref: 'refs/heads/main',
+      actor: 'alice',
+      eventName: 'push',
+      apiUrl: 'https://api.github.com',
+      serverUrl: 'https://github.com',
+      workspace: '/tmp',
+      tempDir: '/tmp'
+    },
+    version: 'v1.2.0',
+    startedAt: new Date('2026-11-24T10:00:00Z'),
+    recordFile: '/tmp/r.yml',
+    gate: {
+      checklist: [],
+      decision,
+      nextWindow: new Date('2026-11-30T00:00:00Z'),
+      facts: { isProduction: true }
+    }
+  })
+  const clock = fixedClock(new Date('2026-11-24T10:00:00Z'))
+
+  it('a run that goes out carries none (the next window is "now")', () => {
+    expect(makeRecord(subject(false, 'go'), clock).next_window).toBeUndefined()
+  })
+
+  it('a postponed run and a dry run carry it', () => {
+    expect(makeRecord(subject(false, 'postpone'), clock).next_window).toBe(
+      '2026-11-30T00:00:00+00:00'
+    )
+    expect(makeRecord(subject(true, 'go'), clock).next_window).toBe('2026-11-30T00:00:00+00:00')
   })
 })

@@ -128,6 +128,31 @@ describe('the PR comment', () => {
   })
 })
 
+describe('the headline says the answer', () => {
+  it('a mark of its own for each status, in the summary and the PR comment', () => {
+    const statuses = [
+      'deployed',
+      'planned',
+      'postponed',
+      'aborted',
+      'rolled-back',
+      'rollback-failed',
+      'cancelled'
+    ] as const
+    const marks = statuses.map((status) => {
+      const first = renderSummary(record({ status }), 'en').split('\n')[0] ?? ''
+      expect(first).toMatch(/^## \S+ Red Button — /)
+      expect(renderComment(record({ status }), 'en')).toContain(
+        `### ${first.split(' ')[1]} Red Button`
+      )
+      return first.split(' ')[1]
+    })
+    expect(new Set(marks).size).toBe(statuses.length)
+    expect(marks[0]).toBe('✅')
+    expect(marks).not.toContain('🔴')
+  })
+})
+
 describe('publishing the PR comment', () => {
   it('writes on the open and merged PRs of the commit and on the event PR, editing its own comment in place', async () => {
     const api = await startGitHubApi()

@@ -6,11 +6,13 @@ import { itemMaker } from './item.js'
 /** Item `backup`: production data is backed up before a migration touches it. */
 export function evaluateBackup(
   commands: Commands,
-  isProduction: boolean,
+  target: { isProduction: boolean; environment: string },
   language: Language
 ): ChecklistItem {
   const p = phrases(language)
   const item = itemMaker('backup', language)
-  if (!commands.migrate || !isProduction) return item('na', p.backupNa)
+  // the real reason it does not apply
+  if (!target.isProduction) return item('na', p.notProduction(target.environment))
+  if (!commands.migrate) return item('na', p.backupNoMigrations)
   return commands.backup ? item('pass', p.backupOk) : item('fail', p.backupNone)
 }

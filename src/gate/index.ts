@@ -175,7 +175,11 @@ export function evaluate(
     window.item,
     evaluateMonitoring(facts.monitoring, lang),
     evaluateRollback(settings.commands, settings.rollbackPlan, lang),
-    evaluateBackup(settings.commands, facts.isProduction, lang),
+    evaluateBackup(
+      settings.commands,
+      { isProduction: facts.isProduction, environment: settings.environment },
+      lang
+    ),
     evaluateLock(facts.deployments, facts.now, lang),
     evaluateReview(
       facts.review,

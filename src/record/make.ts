@@ -29,7 +29,11 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
     run_url: ctx.runUrl,
     previous_version: previous?.version ?? '',
     previous_sha: previous?.sha,
-    next_window: state.gate?.nextWindow ? formatInZone(state.gate.nextWindow, zone) : undefined,
+    // when to try again: only where it means something (a postponed run, or a dry run's plan)
+    next_window:
+      state.gate?.nextWindow && (state.gate.decision === 'postpone' || settings.dryRun)
+        ? formatInZone(state.gate.nextWindow, zone)
+        : undefined,
     started_at: formatInZone(state.startedAt, zone),
     finished_at: formatInZone(clock.now(), zone),
     steps: []

@@ -1,6 +1,6 @@
 import type { Language } from '../settings/schema.js'
 import { escapeMarkdown } from './escape.js'
-import { checklistTable, fenced, headlineOf, stepsTable } from './summary.js'
+import { checklistTable, fenced, headlineOf, STATUS_MARKS, stepsTable } from './summary.js'
 import { recordYaml } from './record.js'
 import type { DeploymentRecord } from '../record/types.js'
 
@@ -33,7 +33,11 @@ const COMMENT_LIMIT = 60_000
 
 export function renderComment(d: DeploymentRecord, language: Language): string {
   const w = WORDS[language]
-  const lines = [commentMarker(d.environment), `### 🔴 Red Button — ${headlineOf(d, language)}`, '']
+  const lines = [
+    commentMarker(d.environment),
+    `### ${STATUS_MARKS[d.status]} Red Button — ${headlineOf(d, language)}`,
+    ''
+  ]
   if (d.dry_run) lines.push(`_${w.plan}_`, '')
   lines.push(`**${w.decision}:** \`${d.decision}\``)
   if (d.next_window && (d.status === 'postponed' || d.dry_run))

@@ -79,6 +79,18 @@ export function stepsTable(steps: StepRecord[]): string {
   return ['| Step | Status | Duration | Note |', '|---|---|---|---|', ...rows].join('\n')
 }
 
+/** The headline's mark: the answer at a glance, one per status. */
+export const STATUS_MARKS: Record<DeploymentRecord['status'], string> = {
+  deployed: '✅',
+  planned: '📋',
+  postponed: '⏸️',
+  aborted: '⛔',
+  'rolled-back': '↩️',
+  'rollback-failed': '🚨',
+  cancelled: '⏹️',
+  'in-progress': '⏳'
+}
+
 export function headlineOf(d: DeploymentRecord, language: Language): string {
   const status = STATUS_LABELS[language][d.status]
   return `${escapeMarkdown(d.version)} → ${escapeMarkdown(d.environment)}: ${status}`
@@ -87,7 +99,7 @@ export function headlineOf(d: DeploymentRecord, language: Language): string {
 /** The job summary: headline, checklist, steps, record. */
 export function renderSummary(d: DeploymentRecord, language: Language): string {
   const h = HEADINGS[language]
-  const parts = [`## 🔴 Red Button — ${headlineOf(d, language)}`, '']
+  const parts = [`## ${STATUS_MARKS[d.status]} Red Button — ${headlineOf(d, language)}`, '']
   if (d.next_window && (d.status === 'postponed' || d.dry_run))
     parts.push(`**${h.next}:** ${escapeMarkdown(d.next_window)}`, '')
   if (d.reason) parts.push(`**${h.reason}:** ${escapeMarkdown(d.reason)}`, '')

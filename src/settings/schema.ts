@@ -67,11 +67,19 @@ function input<T>(name: InputName, reader: (text: string, bad: read.Bad) => T) {
   return z
     .string()
     .optional()
-    .transform((value, ctx) =>
-      reader((value ?? '').trim(), (expected, got) =>
+    .transform((value, ctx) => {
+      const text = (value ?? '').trim()
+      const bad: read.Bad = (expected, got) =>
         ctx.addIssue({ code: 'custom', message: problem(name, expected, got) })
-      )
-    )
+      // a runner expands `${{ ... }}`; a local run (local-action, node --env-file) does not
+      if (/^\$\{\{[^]*\}\}$/.test(text)) {
+        bad(
+          `a value, not the expression ${text} as written (a runner expands it; in a local run set INPUT_${name.toUpperCase()} to the value itself)`
+        )
+        return reader('', () => undefined)
+      }
+      return reader(text, bad)
+    })
 }
 
 const text = (name: InputName) => input(name, (t) => t)
