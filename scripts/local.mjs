@@ -1,0 +1,136 @@
+// `npm run local -- --scene friday`: Red Button tried on this machine, offline. Starts the
+// loopback stand-ins (GitHub API, a sample service, a webhook receiver that plays Slack), runs
+// the bundled action (dist/) against them as a runner would — main, then post — and prints
+// the outputs and where the summary and the record are.
+//
+// Scenes:
+//   green      a production release of a green, reviewed commit: deployed
+//   friday     the same on Friday 2026-11-27 15:00 in Paris: postponed until Monday
+//   failed-ci  a check run of the commit failed: aborted before anything runs
+//   rollback   the service breaks right after the deploy: the smoke test fails, rolled back
+// Options: --scene NAME (default green), --now ISO (or RED_BUTTON_NOW).
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  inputEnv,
+  newJob,
+  prepareScript,
+  runPost,
+  runStep,
+  runnerEnv
+} from '../bench/action-runner.mjs'
+
+const SCENES = {
+  green: {
+    now: '2026-11-24T10:00:00+01:00',
+    what: 'a green, reviewed commit on a Tuesday morning'
+  },
+  friday: { now: '2026-11-27T15:00:00+01:00', what: 'the same, on Friday at 15:00 in Paris' },
+  'failed-ci': { now: '2026-11-24T10:00:00+01:00', what: 'a commit whose tests failed' },
+  rollback: { now: '2026-11-24T10:00:00+01:00', what: 'a release that breaks the service' }
+}
+const TOKEN = 'ghs_local-token-0123456789'
+
+const argv = process.argv.slice(2)
+const flag = (name) => {
+  const i = argv.indexOf(name)
+  return i === -1 ? undefined : argv[i + 1]
+}
+const sceneName = flag('--scene') ?? 'green'
+const scene = SCENES[sceneName]
+if (!scene) {
+  console.error(`unknown scene "${sceneName}": one of ${Object.keys(SCENES).join(', ')}`)
+  process.exit(2)
+}
+const now = flag('--now') ?? process.env.RED_BUTTON_NOW ?? scene.now
+if (Number.isNaN(Date.parse(now))) {
+  console.error(`--now: expected an ISO instant such as 2026-11-27T15:00:00+01:00, got "${now}"`)
+  process.exit(2)
+}
+
+const started = Date.now()
+const say = (msg) => console.log(msg)
+const { fixtures, scratch, actionDir } = await prepareScript(
+  'red-button-local-',
+  ['github-api', 'sample-service', 'webhook-receiver', 'start-stand-ins'],
+  (msg) => say(`  ${msg}`)
+)
+const { DEFAULT_SHA, startReleasableApi, seedLiveDeployment, startSampleService, startReceiver } =
+  fixtures
+
+const api = await startReleasableApi()
+seedLiveDeployment(api)
+api.addPull(DEFAULT_SHA, {
+  number: 42,
+  title: 'Add customer exports',
+  head_ref: 'feature/exports',
+  state: 'merged',
+  user: 'alice'
+})
+api.addReview(42, 'bob', 'APPROVED')
+if (sceneName === 'failed-ci')
+  api.addCheckRun(DEFAULT_SHA, { name: 'e2e', status: 'completed', conclusion: 'failure' })
+const service = await startSampleService()
+const monitoring = await startSampleService()
+const chat = await startReceiver()
+// the release breaks the service: its smoke test fails (after the retries of its 10 s)
+if (sceneName === 'rollback') service.break()
+const job = newJob({ dir: join(scratch, 'job') })
+
+say(`Scene "${sceneName}": ${scene.what} (as if it were ${now})`)
+say(`  GitHub API stand-in ${api.url}, service ${service.url}, Slack stand-in ${chat.url}`)
+
+const inputs = {
+  environment: 'production',
+  version: 'v1.2.0',
+  timezone: 'Europe/Paris',
+  'monitoring-url': `${monitoring.url}/health`,
+  'deploy-command': 'echo "deploying $DEPLOY_VERSION to $DEPLOY_ENVIRONMENT"',
+  'rollback-command': 'echo "redeploying $DEPLOY_PREVIOUS_VERSION"',
+  'smoke-tests': `- name: Health\n  url: ${service.url}/health`,
+  'monitor-duration': '3s',
+  'monitor-interval': '1s',
+  'checks-timeout': '20s',
+  'slack-webhook': `${chat.url}/services/T0LOCAL/B0LOCAL/local`
+}
+const env = {
+  ...runnerEnv(job, { apiUrl: api.url, sha: DEFAULT_SHA }),
+  RED_BUTTON_NOW: now,
+  ...inputEnv(inputs, TOKEN)
+}
+let code
+try {
+  const main = await runStep('index.js', job, env, { actionDir, timeoutMs: 120_000 })
+  await runPost(job, env, { actionDir, timeoutMs: 60_000 })
+  code = main.code ?? 1
+  const o = main.outputs
+  say('')
+  for (const line of main.stdout
+    .split('\n')
+    .filter((l) => /^(::error::|Decision:|Red Button:)/.test(l)))
+    say(`  ${line.replace(/^::error::/, 'error: ')}`)
+  say('')
+  const rows = [
+    'status',
+    'decision',
+    'next-window',
+    'previous-version',
+    'deployment-id',
+    'record-file'
+  ]
+  const width = Math.max(...rows.map((r) => r.length))
+  say('Outputs')
+  for (const r of rows) say(`  ${r.padEnd(width)}  ${o[r] || '—'}`)
+  say('')
+  say(`Summary: ${job.summaryFile}`)
+  say(`Record:  ${o['record-file'] || '—'}`)
+  say(`Slack messages received: ${chat.requests.length}`)
+  say(
+    `Exit code ${code} (${code === 0 ? 'the step passes' : 'the step fails'}) in ${((Date.now() - started) / 1000).toFixed(1)} s`
+  )
+} finally {
+  await Promise.all([api.close(), service.close(), monitoring.close(), chat.close()])
+  // the action's copy goes; the job folder (summary, record, outputs) stays to be read
+  rmSync(actionDir, { recursive: true, force: true })
+}
+process.exit(sceneName === 'green' ? code : 0)
