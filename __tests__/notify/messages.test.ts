@@ -86,6 +86,23 @@ describe('headline', () => {
     ])
   })
 
+  it('names it in words in the team zone when the record knows the zone', () => {
+    const r = sampleRecord({
+      status: 'postponed',
+      decision: 'postpone',
+      next_window: '2026-11-30T00:00:00+01:00',
+      timezone: 'Europe/Paris',
+      started_at: '2026-11-27T15:00:00+01:00',
+      checklist: [{ id: 'window', item: 'Not Friday after 14:00', status: 'fail', detail: 'x' }]
+    })
+    expect(headline('refused', r, 'en')).toBe(
+      'Deployment of v1.2.0 to production postponed until Monday 30 November 00:00 (Europe/Paris), in 2 days 9 hours'
+    )
+    expect(buildMessage('refused', r, 'fr').notes).toContain(
+      'Prochaine fenêtre : lundi 30 novembre 00:00 (Europe/Paris), dans 2 jours 9 heures'
+    )
+  })
+
   it('keeps outside text on one line', () => {
     const r = sampleRecord({ version: 'v1\n# injected' })
     expect(headline('before', r, 'en')).toBe('Deploying v1 # injected to production')

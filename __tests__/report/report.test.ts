@@ -153,6 +153,29 @@ describe('the headline says the answer', () => {
   })
 })
 
+describe('a dry run says what would happen', () => {
+  it('in the summary and the PR comment, the next window in words with the ISO value', () => {
+    const d = record({
+      status: 'planned',
+      dry_run: true,
+      decision: 'postpone',
+      next_window: '2026-11-30T00:00:00+01:00',
+      timezone: 'Europe/Paris',
+      started_at: '2026-11-27T15:00:00+01:00'
+    })
+    const words = 'Monday 30 November 00:00 (Europe/Paris), in 2 days 9 hours'
+    const summary = renderSummary(d, 'en')
+    expect(summary).toContain(`**Dry run:** a real run would be postponed until ${words}`)
+    expect(summary).toContain(`**Next window:** ${words} — 2026-11-30T00:00:00+01:00`)
+    expect(renderComment(d, 'en')).toContain(
+      `**Decision:** \`postpone\` — a real run would be postponed until ${words}`
+    )
+    expect(renderSummary(d, 'fr')).toContain(
+      "**Simulation :** un vrai lancement serait reporté jusqu'à lundi 30 novembre 00:00"
+    )
+  })
+})
+
 describe('publishing the PR comment', () => {
   it('writes on the open and merged PRs of the commit and on the event PR, editing its own comment in place', async () => {
     const api = await startGitHubApi()

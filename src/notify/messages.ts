@@ -6,6 +6,7 @@ import type { ChecklistItem, DeploymentRecord, ItemStatus, RunStatus } from '../
 import { STATUS_LABELS } from '../report/wording.js'
 
 export type NotifyEvent = 'before' | 'after' | 'refused'
+import { windowInWords } from '../report/when.js'
 import type { Language } from '../settings/schema.js'
 
 export type { Language }
@@ -142,6 +143,13 @@ export function formatLeadTime(ms: number): string {
  * "2026-11-30T00:00:00+01:00" → "2026-11-30 00:00 +01:00": the local time of the zone the
  * window was computed in, with its offset. Other text is returned unchanged.
  */
+/** The next window in words in the team's zone (the instant as written for older records). */
+function nextWindowWords(record: DeploymentRecord, language: Language): string {
+  const iso = record.next_window ?? ''
+  const words = windowInWords(iso, language, record.timezone, record.started_at)
+  return words === iso ? formatInstant(iso) : words
+}
+
 export function formatInstant(iso: string): string {
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.exec(iso)
   if (!m) return iso
@@ -184,7 +192,7 @@ export function headline(
     extraText = failedItems(record)
       .map((i) => oneLine(i.item, 80))
       .join(', ')
-  if (status === 'postponed' && record.next_window) extraText = formatInstant(record.next_window)
+  if (status === 'postponed' && record.next_window) extraText = nextWindowWords(record, language)
   return build(v, env, record, extraText)
 }
 
@@ -218,7 +226,7 @@ export function buildMessage(
       notes.push(w.failedItem(oneLine(item.item, 80), oneLine(item.detail ?? '', 200)))
     }
     if (status === 'postponed' && record.next_window) {
-      notes.push(w.nextWindow(formatInstant(record.next_window)))
+      notes.push(w.nextWindow(nextWindowWords(record, language)))
     }
   }
   if (status === 'rolled-back' || status === 'rollback-failed' || status === 'cancelled') {

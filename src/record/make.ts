@@ -34,6 +34,7 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
       state.gate?.nextWindow && (state.gate.decision === 'postpone' || settings.dryRun)
         ? formatInZone(state.gate.nextWindow, zone)
         : undefined,
+    timezone: zone,
     started_at: formatInZone(state.startedAt, zone),
     finished_at: formatInZone(clock.now(), zone),
     steps: []

@@ -70,6 +70,8 @@ export interface DeploymentRecord {
   previous_sha?: string
   deployment_id?: number
   next_window?: string
+  /** the IANA zone of the time rules (next_window in words, started_at read) */
+  timezone?: string
   started_at: string
   finished_at: string
   steps: StepRecord[]

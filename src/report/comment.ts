@@ -1,6 +1,7 @@
 import type { Language } from '../settings/schema.js'
 import { escapeMarkdown } from './escape.js'
-import { checklistTable, fenced, headlineOf, STATUS_MARKS, stepsTable } from './summary.js'
+import { checklistTable, colon, fenced, headlineOf, STATUS_MARKS, stepsTable } from './summary.js'
+import { dryRunAnswer, nextWindowText } from './when.js'
 import { recordYaml } from './record.js'
 import type { DeploymentRecord } from '../record/types.js'
 
@@ -39,9 +40,12 @@ export function renderComment(d: DeploymentRecord, language: Language): string {
     ''
   ]
   if (d.dry_run) lines.push(`_${w.plan}_`, '')
-  lines.push(`**${w.decision}:** \`${d.decision}\``)
-  if (d.next_window && (d.status === 'postponed' || d.dry_run))
-    lines.push(`**${w.next}:** ${escapeMarkdown(d.next_window)}`)
+  const answer = dryRunAnswer(d, language)
+  lines.push(
+    `**${w.decision}${colon(language)}** \`${d.decision}\`${answer ? ` — ${escapeMarkdown(answer)}` : ''}`
+  )
+  const next = nextWindowText(d, language)
+  if (next) lines.push(`**${w.next}${colon(language)}** ${escapeMarkdown(next)}`)
   if (d.run_url) lines.push(`[${d.run_url.replace(/^https?:\/\//, '')}](${d.run_url})`)
   lines.push('', checklistTable(d, language), '')
   if (d.steps.length > 0) lines.push(`**${w.steps}**`, '', stepsTable(d.steps), '')

@@ -1,6 +1,7 @@
 import type { Language } from '../settings/schema.js'
 import { escapeMarkdown, escapeTableCell } from './escape.js'
 import { recordYaml } from './record.js'
+import { dryRunAnswer, nextWindowText } from './when.js'
 import type { DeploymentRecord, ItemStatus, StepRecord } from '../record/types.js'
 import { STATUS_LABELS } from './wording.js'
 
@@ -27,7 +28,8 @@ const HEADINGS = {
     steps: 'Steps',
     record: 'Record',
     next: 'Next window',
-    reason: 'Reason'
+    reason: 'Reason',
+    dryRun: 'Dry run'
   },
   fr: {
     checklist: 'Checklist',
@@ -37,7 +39,8 @@ const HEADINGS = {
     steps: 'Étapes',
     record: 'Enregistrement',
     next: 'Prochaine fenêtre',
-    reason: 'Raison'
+    reason: 'Raison',
+    dryRun: 'Simulation'
   }
 }
 
@@ -79,6 +82,9 @@ export function stepsTable(steps: StepRecord[]): string {
   return ['| Step | Status | Duration | Note |', '|---|---|---|---|', ...rows].join('\n')
 }
 
+/** "Label:" in English, "Label :" in French typography. */
+export const colon = (language: Language): string => (language === 'fr' ? ' :' : ':')
+
 /** The headline's mark: the answer at a glance, one per status. */
 export const STATUS_MARKS: Record<DeploymentRecord['status'], string> = {
   deployed: '✅',
@@ -100,8 +106,10 @@ export function headlineOf(d: DeploymentRecord, language: Language): string {
 export function renderSummary(d: DeploymentRecord, language: Language): string {
   const h = HEADINGS[language]
   const parts = [`## ${STATUS_MARKS[d.status]} Red Button — ${headlineOf(d, language)}`, '']
-  if (d.next_window && (d.status === 'postponed' || d.dry_run))
-    parts.push(`**${h.next}:** ${escapeMarkdown(d.next_window)}`, '')
+  const answer = dryRunAnswer(d, language)
+  if (answer) parts.push(`**${h.dryRun}${colon(language)}** ${escapeMarkdown(answer)}`, '')
+  const next = nextWindowText(d, language)
+  if (next) parts.push(`**${h.next}${colon(language)}** ${escapeMarkdown(next)}`, '')
   if (d.reason) parts.push(`**${h.reason}:** ${escapeMarkdown(d.reason)}`, '')
   parts.push(`### ${h.checklist}`, '', checklistTable(d, language), '')
   if (d.steps.length > 0)
