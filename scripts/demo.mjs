@@ -307,7 +307,7 @@ let runNumber = 0
 let actionDir
 
 /** One workflow job running the action: main, then post, as a runner does. */
-async function runAction({ title, inputs, sha: commit, standIn }) {
+async function runAction({ title, inputs, sha: commit, standIn, printRecord = false }) {
   if (interrupted) throw new Error('interrupted')
   runNumber += 1
   const runId = 7000 + runNumber
@@ -373,8 +373,11 @@ async function runAction({ title, inputs, sha: commit, standIn }) {
   )
   if (outputs['previous-version']) console.log(`  previous-version: ${outputs['previous-version']}`)
   if (outputs['deployment-id']) console.log(`  deployment-id: ${outputs['deployment-id']}`)
-  console.log(`  ${bold('record')} (${outputs['record-file'] ?? 'no record file'}):`)
-  console.log(indent(outputs.record ?? '(no record output)', '    '))
+  // the whole record once (the run that rolls back shows the most); the others by path
+  if (printRecord) {
+    console.log(`  ${bold('record')} (${outputs['record-file'] ?? 'no record file'}):`)
+    console.log(indent(outputs.record ?? '(no record output)', '    '))
+  } else console.log(`  ${bold('record')}: ${outputs['record-file'] ?? 'no record file'}`)
   const mine = result.notifications.filter((r) => !r.path.startsWith('/monitoring'))
   if (mine.length > 0) {
     console.log(`  ${bold('notifications received')}:`)
@@ -541,7 +544,13 @@ async function story(standIn, databases) {
   console.log(`  deployment of ${SHA.v2.slice(0, 7)} (v2) to staging, latest status success`)
 
   inputs = baseInputs(standIn, 'production', 'v2')
-  const r3 = await runAction({ title: 'broken v2 → production', inputs, sha: SHA.v2, standIn })
+  const r3 = await runAction({
+    title: 'broken v2 → production',
+    inputs,
+    sha: SHA.v2,
+    standIn,
+    printRecord: true
+  })
 
   banner('After the rollback')
   check(r3.outputs.status === 'rolled-back', 'v2 was rolled back', `status ${r3.outputs.status}`)
@@ -669,7 +678,17 @@ async function main() {
         `shop on http://127.0.0.1:${ports[env]}`
     )
   }
-  await databases.staging
+  // creating a PGlite database takes seconds of CPU: say so while it happens
+  console.log('  starting the staging and production databases (PGlite) ...')
+  const ticker = setInterval(
+    () => console.log(dim(`  ... still starting the databases (${elapsed()})`)),
+    3000
+  )
+  try {
+    await databases.staging
+  } finally {
+    clearInterval(ticker)
+  }
   console.log(dim(`  staging database ready at ${elapsed()}`))
   return story(standIn, databases)
 }
