@@ -9,7 +9,7 @@
 //   failed-ci  a check run of the commit failed: aborted before anything runs
 //   rollback   the service breaks right after the deploy: the smoke test fails, rolled back
 // Options: --scene NAME (default green), --now ISO (or RED_BUTTON_NOW).
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   inputEnv,
@@ -122,6 +122,9 @@ try {
   say('Outputs')
   for (const r of rows) say(`  ${r.padEnd(width)}  ${o[r] || '—'}`)
   say('')
+  // the next window as the summary words it: in the team's zone, with the ISO value beside
+  const next = /^\*\*Next window:\*\* (.+)$/m.exec(readFileSync(job.summaryFile, 'utf8'))
+  if (next) say(`Next window: ${next[1].replace(/\\(.)/g, '$1')}`)
   say(`Summary: ${job.summaryFile}`)
   say(`Record:  ${o['record-file'] || '—'}`)
   say(`Slack messages received: ${chat.requests.length}`)

@@ -28,7 +28,12 @@ describe('npm run local', () => {
     const summary = r.path('Summary') as string
     expect(existsSync(summary) && readFileSync(summary, 'utf8')).toContain('Red Button')
     expect(existsSync(r.path('Record') as string)).toBe(true)
-    if (scene === 'friday') expect(r.output('next-window')).toBe('2026-11-30T00:00:00+01:00')
+    if (scene === 'friday') {
+      expect(r.output('next-window')).toBe('2026-11-30T00:00:00+01:00')
+      expect(r.stdout).toContain(
+        'Next window: Monday 30 November 00:00 (Europe/Paris), in 2 days 9 hours — 2026-11-30T00:00:00+01:00'
+      )
+    }
   })
 
   it('--now moves the clock: the green scene on a Friday afternoon is postponed', () => {
