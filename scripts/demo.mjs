@@ -429,7 +429,7 @@ function baseInputs(standIn, environment, version) {
     'migrate-rollback-command': 'node examples/demo/migrate-rollback.mjs',
     migrations: migrations.join('\n'),
     'smoke-tests': yaml.dump(smoke, { lineWidth: -1 }),
-    'monitor-duration': '3s',
+    'monitor-duration': '2s',
     'monitor-interval': '1s',
     'command-timeout': '1m',
     'checks-timeout': '10s',
@@ -621,7 +621,13 @@ async function main() {
   // The databases start first and in parallel (creating one takes seconds of CPU); only
   // staging is waited for before run 1, production comes up meanwhile.
   const ports = await choosePorts()
-  const databases = Object.fromEntries(ENVIRONMENTS.map((env) => [env, startDatabase(env)]))
+  // staging first, alone on the CPU (creating one takes seconds of it); production is made
+  // while run 1 is mostly waiting (its watch window)
+  const staging = startDatabase('staging')
+  const databases = {
+    staging,
+    production: staging.then(() => startDatabase('production'))
+  }
   for (const p of Object.values(databases)) p.catch(() => undefined) // awaited later
   // the shops are stopped before their databases
   cleanups.push(async () => {
@@ -679,7 +685,7 @@ async function main() {
     )
   }
   // creating a PGlite database takes seconds of CPU: say so while it happens
-  console.log('  starting the staging and production databases (PGlite) ...')
+  console.log('  starting the staging database (PGlite; production follows) ...')
   const ticker = setInterval(
     () => console.log(dim(`  ... still starting the databases (${elapsed()})`)),
     3000
