@@ -75,8 +75,12 @@ describe('slackCode', () => {
 describe('escapeAdaptiveCard', () => {
   it('escapes Markdown link and format characters', () => {
     expect(escapeAdaptiveCard('[click](http://evil) **b** _i_')).toBe(
-      '\\[click\\]\\(http://evil\\) \\*\\*b\\*\\* \\_i\\_'
+      '\\[click\\](http://evil) \\*\\*b\\*\\* \\_i\\_'
     )
+  })
+
+  it('leaves what Teams does not format as written: no backslash a client could show', () => {
+    expect(escapeAdaptiveCard('v1.2.0~rc1 #42 `x` (beta)')).toBe('v1.2.0~rc1 #42 `x` (beta)')
   })
 
   it('neutralises <at> mention tags', () => {

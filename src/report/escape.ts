@@ -83,21 +83,17 @@ const ADAPTIVE_CARD_CHARS: Readonly<{ [ch: string]: string }> = {
   '\\': '\\\\',
   '*': '\\*',
   _: '\\_',
-  '~': '\\~',
-  '`': '\\`',
   '[': '\\[',
   ']': '\\]',
-  '(': '\\(',
-  ')': '\\)',
-  '#': '\\#',
-  // breaks `<at>…</at>` mention tags, autolinks and any tag-like text
+  // breaks `<at>…</at>` mention tags, autolinks and any tag-like text (invisibly)
   '<': `<${ZWSP}`
 }
 
 /**
- * Microsoft Teams Adaptive Card TextBlock / FactSet text (a Markdown subset): format and
- * link characters are backslash-escaped, `<at>` mention tags and line-start list markers
- * are neutralised.
+ * Microsoft Teams Adaptive Card TextBlock / FactSet text. Its Markdown knows bold, italic,
+ * lists and links only (a `#`, a backtick or a `~` shows as it is), and some Teams clients
+ * show a backslash escape as a backslash: only what would format (`*`, `_`), link (`[`, `]`)
+ * or mention (`<at>`) is escaped, and line-start list markers, so the rest reads as written.
  */
 export function escapeAdaptiveCard(s: string): string {
   return escapeLineStarts(mapChars(s, ADAPTIVE_CARD_CHARS))
