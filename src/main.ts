@@ -4,6 +4,7 @@ import type { Core } from './core.js'
 import { finish, type MainDeps } from './finish.js'
 import { isProductionTarget, runGate, type GateResult } from './gate/index.js'
 import { recheckLock as recheckLockOf } from './gate/lock.js'
+import { reviewWanted } from './gate/review.js'
 import type { UrlAnswer } from './gate/monitoring.js'
 import { MONITORING_TIMEOUT_MS } from './gate/monitoring.js'
 import { GitHubApi } from './github/api.js'
@@ -98,8 +99,8 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
 
   // One read of the commit's pull requests serves the review item and the PR comment; the
   // comment's reads start now and overlap the gate and the deployment.
-  const reviewWanted = isProductionTarget(settings) && settings.requiredApprovals > 0
-  const pulls = settings.prComment || reviewWanted ? api.listPullsForCommit(ctx.sha) : undefined
+  const needsPulls = settings.prComment || reviewWanted(settings, isProductionTarget(settings))
+  const pulls = needsPulls ? api.listPullsForCommit(ctx.sha) : undefined
   pulls?.catch(() => undefined) // each reader handles its failure
   const commentTargets =
     settings.prComment && pulls

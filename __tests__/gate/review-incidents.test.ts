@@ -169,6 +169,17 @@ describe('review: reviewed code only', () => {
     })
   })
 
+  it('a token that cannot list the pull requests of the commit fails it too', async () => {
+    // GitHub answers 404 to a token without access (a 403 from the stand-in is a rate limit)
+    gh.failNext(1, 404, /\/pulls$/)
+    expect(item(await gate(), 'review')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(
+        /^could not read the pull request's reviews: .*pulls failed: HTTP 404/
+      )
+    })
+  })
+
   it('is na outside production and with required-approvals: 0, and reads nothing then', async () => {
     expect(item(await gate({ environment: 'qa' }), 'review')?.status).toBe('na')
     expect(item(await gate({ 'required-approvals': '0' }), 'review')).toMatchObject({

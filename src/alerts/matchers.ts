@@ -1,8 +1,8 @@
 /**
  * Alertmanager matchers (`alert-filter`): `name="value"`, `name!="value"`, `name=~"regex"`,
  * `name!~"regex"`, comma separated, optionally in braces — the syntax Alertmanager's own
- * `filter` parameter takes. Parsed once as an input, matched the way Alertmanager does it
- * (regular expressions anchored at both ends).
+ * `filter` parameter takes. Parsed once as an input; Alertmanager does the matching (its
+ * regular expressions are anchored at both ends, as the check of each one here is).
  */
 
 export type MatchOp = '=' | '!=' | '=~' | '!~'
@@ -62,19 +62,4 @@ export function parseMatchers(text: string): { matchers: Matcher[] } | { error: 
 /** A matcher as Alertmanager's `filter` parameter takes it. */
 export function formatMatcher(m: Matcher): string {
   return `${m.name}${m.op}"${m.value.replace(/(["\\])/g, '\\$1')}"`
-}
-
-/** Whether labels satisfy a matcher (an absent label is the empty string, as in Alertmanager). */
-export function matches(m: Matcher, labels: Record<string, string>): boolean {
-  const v = labels[m.name] ?? ''
-  switch (m.op) {
-    case '=':
-      return v === m.value
-    case '!=':
-      return v !== m.value
-    case '=~':
-      return new RegExp(`^(?:${m.value})$`).test(v)
-    case '!~':
-      return !new RegExp(`^(?:${m.value})$`).test(v)
-  }
 }

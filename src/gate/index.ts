@@ -15,7 +15,7 @@ import {
 } from './deployments.js'
 import { collectIncidentFacts, evaluateIncidents, type IncidentFacts } from './incidents.js'
 import { evaluateLock } from './lock.js'
-import { collectReviewFacts, evaluateReview, type ReviewFacts } from './review.js'
+import { collectReviewFacts, evaluateReview, reviewWanted, type ReviewFacts } from './review.js'
 import { evaluateMigrations, type MigrationCheckFacts } from './migrations.js'
 import { evaluateMonitoring, type UrlAnswer } from './monitoring.js'
 import { evaluateRollback } from './rollback.js'
@@ -86,7 +86,6 @@ export async function gatherFacts(
     reason: settings.reason,
     actor: ctx.actor
   }
-  const reviewWanted = isProduction && settings.requiredApprovals > 0
   const [ci, deployments, migrationCheck, monitoring, review, incidents] = await Promise.all([
     collectCiFacts(deps.api, {
       sha: ctx.sha,
@@ -109,7 +108,7 @@ export async function gatherFacts(
       ? deps.checkMigrations()
       : undefined,
     Promise.all(settings.monitoringUrls.map((u) => deps.probeUrl(u))),
-    reviewWanted
+    reviewWanted(settings, isProduction)
       ? collectReviewFacts(deps.api, deps.pulls ?? deps.api.listPullsForCommit(ctx.sha), {
           eventPull: settings.dryRun ? ctx.pullNumber : undefined
         })

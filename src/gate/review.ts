@@ -6,6 +6,14 @@ import { itemMaker } from './item.js'
 
 /** Item `review`: a production release comes from a pull request approved by someone else. */
 
+/** Whether the run needs the review item: a production target, approvals asked for. */
+export function reviewWanted(
+  settings: { requiredApprovals: number },
+  isProduction: boolean
+): boolean {
+  return isProduction && settings.requiredApprovals > 0
+}
+
 export interface ReviewFacts {
   /** the pull request the commit came from; undefined when there is none */
   pull?: { number: number; author: string }

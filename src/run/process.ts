@@ -9,8 +9,6 @@ import { rollBack } from './rollback.js'
 import { StepRunner, type StepDeps } from './steps.js'
 import { watchStep } from './watch-step.js'
 
-export type { LockHolder } from './deployment.js'
-
 export interface ProcessDeps extends StepDeps {
   api: GitHubApi
   announcer: Announcer
