@@ -3,6 +3,36 @@ import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import typescript from '@rollup/plugin-typescript'
+import { readFileSync } from 'node:fs'
+
+/**
+ * libpg-query's loader is Emscripten CommonJS that reads its .wasm from beside itself
+ * (`__dirname`): both are copied as they are next to the chunks, and the parser's chunk
+ * imports the loader (Node loads a .cjs file from ESM natively). `dist/` stays self-contained.
+ */
+const PG_QUERY = 'node_modules/libpg-query/wasm'
+const PG_QUERY_LOADER = 'red-button:libpg-query-loader'
+function pgQueryWasm() {
+  return {
+    name: 'pg-query-wasm',
+    resolveId(source, importer) {
+      if (source === './libpg-query.js' && importer?.includes('libpg-query'))
+        return { id: PG_QUERY_LOADER, external: true }
+      return null
+    },
+    generateBundle() {
+      for (const [from, to] of [
+        ['libpg-query.js', 'libpg-query.cjs'],
+        ['libpg-query.wasm', 'libpg-query.wasm']
+      ])
+        this.emitFile({
+          type: 'asset',
+          fileName: `chunks/${to}`,
+          source: readFileSync(`${PG_QUERY}/${from}`)
+        })
+    }
+  }
+}
 
 // One config per entry so that main and post are each self-contained files;
 // lazily imported areas become chunks next to them.
@@ -13,6 +43,8 @@ export default {
     format: 'es',
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
+    // only the parser's chunk (in chunks/) imports the loader
+    paths: { [PG_QUERY_LOADER]: './libpg-query.cjs' },
     sourcemap: false
   },
   onwarn(warning, warn) {
@@ -21,6 +53,7 @@ export default {
     warn(warning)
   },
   plugins: [
+    pgQueryWasm(),
     typescript({ tsconfig: './tsconfig.build.json' }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     commonjs(),

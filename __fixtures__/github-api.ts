@@ -122,6 +122,32 @@ export interface IssueComment {
   updated_at: string
 }
 
+export interface CommitFile {
+  filename: string
+  /** added, removed, modified, renamed */
+  status: 'added' | 'removed' | 'modified' | 'renamed'
+  previous_filename?: string
+  changes?: number
+}
+
+/** A commit of the stand-in's one line of history (`GET compare` walks it). */
+export interface HistoryCommit {
+  sha: string
+  message: string
+  /** the GitHub login of its author; null for an author GitHub does not know */
+  author: string | null
+  /** the author's name in git */
+  authorName: string
+  files: CommitFile[]
+}
+
+export interface CommitInput {
+  sha: string
+  message: string
+  author?: string | null
+  files?: CommitFile[]
+}
+
 export interface Collaborator {
   role_name: RoleName
   permission: LegacyPermission
@@ -158,6 +184,10 @@ export interface GitHubState {
   /** login -> role; unknown logins get 404 */
   collaborators: Record<string, Collaborator>
   runs: WorkflowRun[]
+  /** one line of history, oldest first: `compare` answers from it */
+  history: HistoryCommit[]
+  /** `"base...head"` -> a compare answer given as is (a diverged history, say) */
+  comparisons: Record<string, unknown>
   /** comment writes answer 403 "Resource not accessible by integration" */
   readOnlyComments: boolean
   /** artificial delay before every request is handled */
@@ -262,6 +292,8 @@ export interface GitHubApi {
   addReview(pull: number, user: string, state: string, submittedAt?: string): PullReview
   setPermission(user: string, roleName: RoleName, permission?: LegacyPermission): void
   addRun(run: Partial<WorkflowRun> & { id: number }): WorkflowRun
+  /** appends a commit to the line of history */
+  addCommit(commit: CommitInput): HistoryCommit
   /**
    * The next `n` requests matching `pathPattern` (tested against the path and against
    * `"METHOD path"`; all requests when omitted) fail with `status`. 403 and 429 look like
@@ -342,6 +374,8 @@ function defaultState(headSha: string): GitHubState {
     reviews: [],
     comments: [],
     collaborators: {},
+    history: [],
+    comparisons: {},
     runs: [
       {
         id: DEFAULT_RUN_ID,
@@ -905,7 +939,85 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
     }
   }
 
+  /** The files of commits one after another, as one diff (what `compare` lists). */
+  const combinedFiles = (commits: HistoryCommit[]) => {
+    const files = new Map<string, CommitFile>()
+    for (const c of commits) {
+      for (const f of c.files) {
+        const before = files.get(f.filename)
+        if (f.status === 'renamed') {
+          const old = files.get(f.previous_filename ?? '')
+          files.delete(f.previous_filename ?? '')
+          files.set(
+            f.filename,
+            old?.status === 'added'
+              ? { filename: f.filename, status: 'added', changes: (old.changes ?? 0) + (f.changes ?? 0) }
+              : { ...f, previous_filename: old?.previous_filename ?? f.previous_filename }
+          )
+        } else if (f.status === 'removed') {
+          if (before?.status === 'added') files.delete(f.filename)
+          else files.set(f.filename, { ...f })
+        } else if (before && before.status !== 'removed') {
+          files.set(f.filename, { ...before, changes: (before.changes ?? 0) + (f.changes ?? 0) })
+        } else {
+          files.set(f.filename, { ...f, status: before ? 'modified' : f.status })
+        }
+      }
+    }
+    return [...files.values()].map((f) => ({
+      sha: createHash('sha1').update(f.filename).digest('hex'),
+      filename: f.filename,
+      status: f.status,
+      additions: f.changes ?? 1,
+      deletions: 0,
+      changes: f.changes ?? 1,
+      ...(f.previous_filename && { previous_filename: f.previous_filename })
+    }))
+  }
+
+  const renderHistoryCommit = (c: HistoryCommit) => ({
+    sha: c.sha,
+    html_url: `${webRepo()}/commit/${c.sha}`,
+    commit: {
+      message: c.message,
+      author: { name: c.authorName, email: `${c.authorName}@example.com`, date: now() }
+    },
+    author: c.author === null ? null : { login: c.author, type: 'User' },
+    parents: []
+  })
+
+  // GitHub: at most 250 commits (the oldest first) and 300 files in one answer
+  const compare: Handler = (_ctx, [basehead = '']) => {
+    const given = state.comparisons[basehead]
+    if (given !== undefined) return { status: 200, body: given }
+    const [base = '', head = ''] = decodeURIComponent(basehead).split('...')
+    const at = (ref: string) => {
+      const sha = resolveRef(ref)
+      return state.history.findIndex((c) => c.sha === sha || c.sha.startsWith(ref))
+    }
+    const from = at(base)
+    const to = at(head)
+    if (from < 0 || to < 0) throw notFound()
+    const ahead = state.history.slice(from + 1, to + 1)
+    const behind = Math.max(0, from - to)
+    const status = from === to ? 'identical' : from < to ? 'ahead' : 'behind'
+    return {
+      status: 200,
+      body: {
+        url: `${webRepo().replace('https://github.com', 'https://api.github.com/repos')}/compare/${basehead}`,
+        html_url: `${webRepo()}/compare/${basehead}`,
+        status,
+        ahead_by: ahead.length,
+        behind_by: behind,
+        total_commits: ahead.length,
+        commits: ahead.slice(0, 250).map(renderHistoryCommit),
+        files: combinedFiles(ahead).slice(0, 300)
+      }
+    }
+  }
+
   const routes: Array<[string, RegExp, Handler]> = [
+    ['GET', /^\/compare\/(.+)$/, compare],
     ['GET', /^\/commits\/(.+)\/check-runs$/, listCheckRuns],
     ['GET', /^\/commits\/(.+)\/status$/, combinedStatus],
     ['GET', /^\/commits\/([^/]+)\/pulls$/, listPullsForCommit],
@@ -1197,6 +1309,18 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
       state.runs = state.runs.filter((r) => r.id !== run.id)
       state.runs.push(run)
       return run
+    },
+
+    addCommit(input) {
+      const commit: HistoryCommit = {
+        sha: input.sha,
+        message: input.message,
+        author: input.author === undefined ? 'octocat' : input.author,
+        authorName: input.author ?? 'Someone',
+        files: input.files ?? []
+      }
+      state.history.push(commit)
+      return commit
     },
 
     failNext(n, status = 502, pathPattern, retryAfter) {

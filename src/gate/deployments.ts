@@ -105,6 +105,8 @@ export interface CollectDeploymentOptions {
   ownRunId?: number
   /** bound on the status look-ups, whatever the history */
   maxStatusReads?: number
+  /** told the target's deployments (newest first) as soon as they are listed, before their statuses */
+  onListed?: (target: DeploymentView[]) => void
 }
 
 /**
@@ -124,6 +126,7 @@ export async function collectDeploymentFacts(
         : undefined
     ])
     const target = targetList.map(viewOf).sort(newestFirst)
+    o.onListed?.(target)
     const readStaging = async (): Promise<DeploymentView | null | undefined> => {
       if (!stagingList) return undefined
       const newest = stagingList

@@ -2,10 +2,11 @@ import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import type { GitHubApi, PullRequest } from '../github/api.js'
 import type { RunContext } from '../github/context.js'
-import type { ChecklistItem, Decision } from '../record/types.js'
+import type { ChangesRecord, ChecklistItem, Decision, MigrationFinding } from '../record/types.js'
 import { activeWindow, windowsFor } from '../schedule/windows.js'
 import type { Settings } from '../settings/schema.js'
 import { evaluateBackup } from './backup.js'
+import { changesRecord, collectChangeFacts, comparer, type ChangeFacts } from './changes.js'
 import { collectCiFacts, evaluateCi, type CiFacts } from './ci.js'
 import {
   collectDeploymentFacts,
@@ -16,6 +17,7 @@ import {
 import { collectIncidentFacts, evaluateIncidents, type IncidentFacts } from './incidents.js'
 import { evaluateLock } from './lock.js'
 import { collectReviewFacts, evaluateReview, reviewWanted, type ReviewFacts } from './review.js'
+import type { MigrationFileFacts } from './migration-files.js'
 import { evaluateMigrations, type MigrationCheckFacts } from './migrations.js'
 import { evaluateMonitoring, type UrlAnswer } from './monitoring.js'
 import { evaluateRollback } from './rollback.js'
@@ -36,6 +38,10 @@ export interface Facts {
   review?: ReviewFacts
   /** the alerts firing at the gate (with alertmanager-url) */
   incidents?: IncidentFacts
+  /** what goes out since the previous deployment (when there is one) */
+  changes?: ChangeFacts
+  /** this release's migration files and their lint (with migrations-path) */
+  migrationFiles?: MigrationFileFacts
 }
 
 export interface GateResult {
@@ -46,6 +52,12 @@ export interface GateResult {
   nextWindow?: Date
   overridden: boolean
   previous?: DeploymentView
+  /** what goes out (the record's `changes`) */
+  changes?: ChangesRecord
+  /** this release's migration files (with migrations-path) */
+  migrationFiles?: string[]
+  /** what the SQL lint found in them */
+  migrationFindings?: MigrationFinding[]
 }
 
 export interface GateDeps {
@@ -86,35 +98,62 @@ export async function gatherFacts(
     reason: settings.reason,
     actor: ctx.actor
   }
-  const [ci, deployments, migrationCheck, monitoring, review, incidents] = await Promise.all([
-    collectCiFacts(deps.api, {
-      sha: ctx.sha,
-      required: settings.requiredChecks,
-      runId: ctx.runId,
-      timeoutMs: settings.checksTimeoutMs,
-      pollMs: deps.ciPollMs,
-      signal: deps.signal,
-      clock: deps.clock,
-      log: deps.log
-    }),
-    collectDeploymentFacts(deps.api, {
-      environment: settings.environment,
-      sha: ctx.sha,
-      stagingEnvironment: isProduction ? settings.stagingEnvironment : undefined,
-      now,
-      ownRunId: ctx.runId
-    }),
-    settings.commands.migrate && settings.commands.migrateCheck
-      ? deps.checkMigrations()
-      : undefined,
-    Promise.all(settings.monitoringUrls.map((u) => deps.probeUrl(u))),
-    reviewWanted(settings, isProduction)
-      ? collectReviewFacts(deps.api, deps.pulls ?? deps.api.listPullsForCommit(ctx.sha), {
-          eventPull: settings.dryRun ? ctx.pullNumber : undefined
-        })
-      : undefined,
-    settings.alerts ? collectIncidentFacts(settings.alerts, deps.signal) : undefined
-  ])
+  const compare = comparer(deps.api, ctx.sha)
+  const deploymentsRead = collectDeploymentFacts(deps.api, {
+    environment: settings.environment,
+    sha: ctx.sha,
+    stagingEnvironment: isProduction ? settings.stagingEnvironment : undefined,
+    now,
+    ownRunId: ctx.runId,
+    // the newest deployment is most often the running version: compare with it at once
+    onListed: (target) => {
+      const guess = target.find((v) => v.sha !== ctx.sha)
+      if (guess) void compare(guess.sha)
+    }
+  })
+  // what goes out, then which of it are migrations and what their SQL does
+  const changesRead = deploymentsRead.then(async (d) => {
+    const changes = await collectChangeFacts(compare, previousDeployment(d.target))
+    // globbing and the SQL parser are loaded only for a run with migrations-path
+    const migrationFiles =
+      settings.migrationsPath.length > 0
+        ? await (
+            await import('./migration-files.js')
+          ).collectMigrationFiles({
+            workspace: ctx.workspace,
+            globs: settings.migrationsPath,
+            lint: settings.migrationLint,
+            language: settings.language,
+            changes
+          })
+        : undefined
+    return { changes, migrationFiles }
+  })
+  const [ci, deployments, migrationCheck, monitoring, review, incidents, changed] =
+    await Promise.all([
+      collectCiFacts(deps.api, {
+        sha: ctx.sha,
+        required: settings.requiredChecks,
+        runId: ctx.runId,
+        timeoutMs: settings.checksTimeoutMs,
+        pollMs: deps.ciPollMs,
+        signal: deps.signal,
+        clock: deps.clock,
+        log: deps.log
+      }),
+      deploymentsRead,
+      settings.commands.migrate && settings.commands.migrateCheck
+        ? deps.checkMigrations()
+        : undefined,
+      Promise.all(settings.monitoringUrls.map((u) => deps.probeUrl(u))),
+      reviewWanted(settings, isProduction)
+        ? collectReviewFacts(deps.api, deps.pulls ?? deps.api.listPullsForCommit(ctx.sha), {
+            eventPull: settings.dryRun ? ctx.pullNumber : undefined
+          })
+        : undefined,
+      settings.alerts ? collectIncidentFacts(settings.alerts, deps.signal) : undefined,
+      changesRead
+    ])
   // Waiting for checks takes time: the time rules are judged once the facts are all in, and
   // the actor's role is read only when a P1 override is really needed then.
   window.now = deps.clock.now()
@@ -133,7 +172,8 @@ export async function gatherFacts(
     monitoring,
     window: { ...window, ...role },
     review,
-    incidents
+    incidents,
+    ...changed
   }
 }
 
@@ -170,7 +210,12 @@ export function evaluate(
       },
       lang
     ),
-    evaluateMigrations(settings.commands, facts.migrationCheck, lang),
+    evaluateMigrations(
+      settings.commands,
+      facts.migrationCheck,
+      lang,
+      facts.migrationFiles && { files: facts.migrationFiles, lint: settings.migrationLint }
+    ),
     window.item,
     evaluateMonitoring(facts.monitoring, lang),
     evaluateRollback(settings.commands, settings.rollbackPlan, lang),
@@ -203,7 +248,10 @@ export function evaluate(
     decision: decide(checklist),
     nextWindow: window.nextWindow,
     overridden: window.overridden,
-    previous: previousDeployment(facts.deployments.target)
+    previous: previousDeployment(facts.deployments.target),
+    changes: changesRecord(facts.changes),
+    migrationFiles: facts.migrationFiles?.files,
+    migrationFindings: facts.migrationFiles?.findings
   }
 }
 

@@ -1,10 +1,14 @@
 import { formatDuration } from '../duration.js'
-import type { Commands, Language } from '../settings/schema.js'
-import type { ChecklistItem } from '../record/types.js'
+import type { Commands, Language, Settings } from '../settings/schema.js'
+import type { ChecklistItem, MigrationFinding } from '../record/types.js'
 import { phrases } from '../report/wording.js'
 import { itemMaker } from './item.js'
+import type { MigrationFileFacts } from './migration-files.js'
 
-/** Item `migrations`: the read-only migration check passed before anything changes. */
+/**
+ * Item `migrations`: the read-only migration check passed, and this release's SQL loses no
+ * data, before anything changes.
+ */
 
 export interface MigrationCheckFacts {
   ok: boolean
@@ -12,16 +16,59 @@ export interface MigrationCheckFacts {
   reason: string
 }
 
+const at = (f: MigrationFinding) => `${f.file}:${f.line}`
+const brief = (list: MigrationFinding[]) => list.map((f) => `${f.rule} (${at(f)})`).join(', ')
+
+/** The findings that stop the release under the lint mode: syntax errors always. */
+export function blockingFindings(
+  findings: MigrationFinding[],
+  lint: Settings['migrationLint']
+): MigrationFinding[] {
+  return findings.filter(
+    (f) => f.rule === 'syntax-error' || (lint === 'error' && f.severity === 'error' && !f.allowed)
+  )
+}
+
 export function evaluateMigrations(
   commands: Commands,
   check: MigrationCheckFacts | undefined,
-  language: Language
+  language: Language,
+  release?: { files: MigrationFileFacts; lint: Settings['migrationLint'] }
 ): ChecklistItem {
   const p = phrases(language)
   const item = itemMaker('migrations', language)
-  if (!commands.migrate) return item('na', p.noMigrateCommand)
-  if (!commands.migrateCheck || !check) return item('fail', p.noMigrateCheck)
-  return check.ok
-    ? item('pass', p.migrateCheckPassed(formatDuration(check.durationMs)))
-    : item('fail', p.migrateCheckFailed(check.reason))
+  const files = release?.files
+  if (!commands.migrate && (!files || (files.files.length === 0 && !files.error)))
+    return item('na', files ? p.noMigrationFiles : p.noMigrateCommand)
+  if (commands.migrate && (!commands.migrateCheck || !check)) return item('fail', p.noMigrateCheck)
+  if (check && !check.ok) return item('fail', p.migrateCheckFailed(check.reason))
+  if (files?.error) return item('fail', p.migrationFilesUnread(files.error))
+
+  const findings = files?.findings ?? []
+  const [first, ...others] = blockingFindings(findings, release?.lint ?? 'error')
+  if (first) {
+    return item(
+      'fail',
+      first.rule === 'syntax-error'
+        ? p.migrationUnparsed(at(first), first.detail)
+        : p.migrationLosesData(at(first), first.rule, first.detail, others.length)
+    )
+  }
+  const parts: string[] = []
+  if (check) parts.push(p.migrateCheckPassed(formatDuration(check.durationMs)))
+  if (files) {
+    const n = files.files.length
+    parts.push(
+      n === 0
+        ? p.noMigrationFiles
+        : files.findings
+          ? p.migrationFilesChecked(n)
+          : p.migrationFilesListed(n)
+    )
+    const allowed = findings.filter((f) => f.allowed)
+    const reported = findings.filter((f) => !f.allowed)
+    if (reported.length > 0) parts.push(p.migrationWarnings(brief(reported)))
+    if (allowed.length > 0) parts.push(p.migrationAllowed(brief(allowed)))
+  }
+  return item('pass', parts.join('; '))
 }

@@ -76,6 +76,35 @@ export interface IssueComment {
   html_url?: string
 }
 
+/** `GET compare/{base}...{head}`: what head has that base has not (DESIGN.md section 11). */
+export interface Comparison {
+  /** ahead, behind, diverged or identical */
+  status: string
+  ahead_by: number
+  behind_by: number
+  /** every commit of the comparison; `commits` holds at most 250 of them */
+  total_commits: number
+  html_url: string
+  /** oldest first */
+  commits: ComparedCommit[]
+  /** at most 300 files */
+  files?: ComparedFile[]
+}
+
+export interface ComparedCommit {
+  sha: string
+  commit: { message: string; author?: { name?: string } | null }
+  author?: { login: string } | null
+}
+
+export interface ComparedFile {
+  filename: string
+  /** added, removed, modified, renamed, copied, changed, unchanged */
+  status: string
+  previous_filename?: string
+  changes?: number
+}
+
 export type DeploymentState =
   'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success'
 
@@ -292,6 +321,13 @@ export class GitHubApi {
     return this.request<IssueComment>('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
       comment_id: id,
       body
+    })
+  }
+
+  /** One page: its first 250 commits and 300 files are what a release manager reads. */
+  compare(base: string, head: string): Promise<Comparison> {
+    return this.request<Comparison>('GET /repos/{owner}/{repo}/compare/{basehead}', {
+      basehead: `${base}...${head}`
     })
   }
 

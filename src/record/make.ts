@@ -13,7 +13,9 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
     version: state.version,
     environment: settings.environment,
     checklist: state.gate?.checklist ?? [],
-    migrations: settings.migrations,
+    // the workflow's list when given, else the files the release brings (migrations-path)
+    migrations:
+      settings.migrations.length > 0 ? settings.migrations : (state.gate?.migrationFiles ?? []),
     rollback_plan: rollbackPlanText(settings, previous?.version ?? ''),
     notify: { before: 'none', after: 'none' },
     smoke_tests: settings.smokeTests.map((c) => c.name),
@@ -35,6 +37,8 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
         ? formatInZone(state.gate.nextWindow, zone)
         : undefined,
     timezone: zone,
+    changes: state.gate?.changes,
+    migration_findings: state.gate?.migrationFindings,
     started_at: formatInZone(state.startedAt, zone),
     finished_at: formatInZone(clock.now(), zone),
     steps: []

@@ -1,7 +1,13 @@
 import type { RunContext } from '../github/context.js'
 import type { Settings } from '../settings/schema.js'
 import type { RunRecord } from './owner.js'
-import type { ChecklistItem, Decision, DeploymentRecord } from './types.js'
+import type {
+  ChangesRecord,
+  ChecklistItem,
+  Decision,
+  DeploymentRecord,
+  MigrationFinding
+} from './types.js'
 
 /** What the record keeps of the gate's result (the gate's own GateResult is one). */
 export interface GateView {
@@ -11,6 +17,11 @@ export interface GateView {
   nextWindow?: Date
   /** what a rollback returns to */
   previous?: { version: string; sha: string }
+  /** what goes out */
+  changes?: ChangesRecord
+  /** this release's migration files (with migrations-path) */
+  migrationFiles?: string[]
+  migrationFindings?: MigrationFinding[]
   facts: { isProduction: boolean; incidents?: { alerts: Array<{ fingerprint: string }> } }
 }
 

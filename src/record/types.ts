@@ -47,6 +47,45 @@ export interface CheckResultRecord {
   latency_ms?: number
 }
 
+/** A pull request that goes out, found in a commit message ("Title (#123)", "Merge pull request #123"). */
+export interface PullRecord {
+  number: number
+  title: string
+  author: string
+}
+
+/** What goes out: the commits between the running version and this one (DESIGN.md section 8). */
+export interface ChangesRecord {
+  /** the running version (previous_version) */
+  base: string
+  /** commits this release adds */
+  commits: number
+  url?: string
+  pulls: PullRecord[]
+  /** the compare's status when it is not plain `ahead`: `behind` (a rollback), `diverged`, `identical` */
+  history?: string
+  /** commits the running version has that this one lacks (behind, diverged) */
+  behind_by?: number
+  /** GitHub lists at most 250 commits and 300 files of a compare */
+  truncated?: boolean
+  /** the compare could not be read: the change list is unknown */
+  error?: string
+}
+
+/** A statement of this release's migrations that loses data or locks a table (DESIGN.md section 5). */
+export interface MigrationFinding {
+  file: string
+  line: number
+  /** the rule, e.g. `drop-column`; `syntax-error` for a file that does not parse */
+  rule: string
+  severity: 'error' | 'warning'
+  detail: string
+  /** a safer way to the same end */
+  safer?: string
+  /** allowed in place by a `-- red-button: allow <rule>` comment on the line before */
+  allowed?: boolean
+}
+
 export interface DeploymentRecord {
   version: string
   environment: string
@@ -75,6 +114,10 @@ export interface DeploymentRecord {
   started_at: string
   finished_at: string
   steps: StepRecord[]
+  /** what goes out, when a previous deployment is known */
+  changes?: ChangesRecord
+  /** what the SQL lint found in this release's migrations (with migrations-path) */
+  migration_findings?: MigrationFinding[]
   smoke_results?: CheckResultRecord[]
   monitor?: {
     rounds: number

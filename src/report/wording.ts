@@ -82,6 +82,17 @@ const PHRASES = {
     noMigrateCheck: 'migrate-command is set but no migrate-check-command verifies it',
     migrateCheckPassed: (ms: string) => `migrate-check-command exited 0 in ${ms}`,
     migrateCheckFailed: (why: string) => `migrate-check-command failed: ${why}`,
+    noMigrationFiles: 'no migration file in this release (migrations-path)',
+    migrationFilesUnread: (why: string) => `could not read this release's migrations: ${why}`,
+    migrationFilesChecked: (n: number) =>
+      `${n} migration file${n === 1 ? '' : 's'} of this release checked`,
+    migrationFilesListed: (n: number) =>
+      `${n} migration file${n === 1 ? '' : 's'} in this release (migration-lint: off)`,
+    migrationUnparsed: (at: string, message: string) => `${at} does not parse: ${message}`,
+    migrationLosesData: (at: string, rule: string, detail: string, more: number) =>
+      `${at} ${rule}: ${detail}${more > 0 ? ` (and ${more} more)` : ''}; allow it with "-- red-button: allow ${rule}" on the line before`,
+    migrationWarnings: (list: string) => `warnings: ${list}`,
+    migrationAllowed: (list: string) => `allowed: ${list}`,
     noWindow: 'no freeze window applies to this environment',
     outsideWindows: (n: number) =>
       `outside ${n === 1 ? 'the freeze window' : `all ${n} freeze windows`}`,
@@ -143,6 +154,18 @@ const PHRASES = {
     noMigrateCheck: 'migrate-command est défini mais aucun migrate-check-command ne le vérifie',
     migrateCheckPassed: (ms: string) => `migrate-check-command a réussi en ${ms}`,
     migrateCheckFailed: (why: string) => `migrate-check-command a échoué : ${why}`,
+    noMigrationFiles: 'aucun fichier de migration dans cette version (migrations-path)',
+    migrationFilesUnread: (why: string) =>
+      `impossible de lire les migrations de cette version : ${why}`,
+    migrationFilesChecked: (n: number) =>
+      `${n} fichier${n === 1 ? '' : 's'} de migration de cette version vérifié${n === 1 ? '' : 's'}`,
+    migrationFilesListed: (n: number) =>
+      `${n} fichier${n === 1 ? '' : 's'} de migration dans cette version (migration-lint : off)`,
+    migrationUnparsed: (at: string, message: string) => `${at} ne se lit pas : ${message}`,
+    migrationLosesData: (at: string, rule: string, detail: string, more: number) =>
+      `${at} ${rule} : ${detail}${more > 0 ? ` (et ${more} de plus)` : ''} ; l'autoriser avec « -- red-button: allow ${rule} » sur la ligne précédente`,
+    migrationWarnings: (list: string) => `avertissements : ${list}`,
+    migrationAllowed: (list: string) => `autorisés : ${list}`,
     noWindow: "aucune période de gel ne s'applique à cet environnement",
     outsideWindows: (n: number) =>
       `hors ${n === 1 ? 'de la période de gel' : `des ${n} périodes de gel`}`,

@@ -183,18 +183,26 @@ export function datadogSite(text: string, bad: Bad): string {
 }
 
 /**
- * An input of the contract whose check this version does not make yet: refused when it asks
- * for the check, so that nobody believes a release was held to a rule never looked at.
+ * Globs of files in the repository (`db/migrations/*.sql`): relative to the workspace and
+ * inside it, so that a run never reads files the repository does not hold.
  */
-export function notYet(accepts: string[], what: string) {
-  return (t: string, bad: Bad): undefined => {
-    if (t !== '' && !accepts.includes(t.toLowerCase()))
-      bad(
-        `${accepts.length ? `${accepts.map((a) => `"${a}"`).join(' or ')} or ` : ''}no value: ${what} is not in this version of Red Button yet`,
-        t
-      )
-    return undefined
-  }
+export function globs(t: string, bad: Bad): string[] {
+  // one glob a line, or a YAML list: never split on commas, which braces use (`{up,down}`)
+  const items = /^\s*(\[|- )/.test(t)
+    ? yamlOrList(t, bad)
+    : t
+        .split('\n')
+        .map((g) => g.trim())
+        .filter(Boolean)
+  const wrong = items.findIndex(
+    (g) => CONTROL.test(g) || g.startsWith('/') || /^[a-z]:/i.test(g) || g.split('/').includes('..')
+  )
+  if (wrong >= 0)
+    bad(
+      `globs relative to the repository, such as db/migrations/*.sql (entry ${wrong + 1} of ${items.length} is not)`,
+      items[wrong]
+    )
+  return wrong >= 0 ? [] : items
 }
 
 export function wholeNumber(fallback: number) {

@@ -57,6 +57,10 @@ export interface Settings {
   datadog?: { apiKey: string; site: string }
   /** approvals the release's pull request needs (production); 0: the review item is off */
   requiredApprovals: number
+  /** globs of the repository's migration files; empty: the release's migrations are not read */
+  migrationsPath: string[]
+  /** what a data-losing statement in the release's migrations does */
+  migrationLint: 'error' | 'warn' | 'off'
   /** Alertmanager to ask for firing alerts (the incidents item, and the watch) */
   alerts?: AlertSource
   /** the policy file that was read, if any */
@@ -135,11 +139,11 @@ export const settingsSchema = z
     'datadog-api-key': input('datadog-api-key', read.token),
     'datadog-site': input('datadog-site', read.datadogSite),
     'required-approvals': input('required-approvals', read.wholeNumber(1)),
-    'migrations-path': input(
-      'migrations-path',
-      read.notYet([], 'reading migrations from the repository')
+    'migrations-path': input('migrations-path', read.globs),
+    'migration-lint': input(
+      'migration-lint',
+      read.oneOf(['error', 'warn', 'off'] as const, 'error')
     ),
-    'migration-lint': input('migration-lint', read.notYet(['off'], 'the SQL migration lint')),
     'alertmanager-url': input('alertmanager-url', read.url),
     'alertmanager-token': input('alertmanager-token', read.token),
     'alert-filter': input('alert-filter', read.alertFilter)
@@ -206,6 +210,8 @@ export const settingsSchema = z
       ? { apiKey: v['datadog-api-key'], site: v['datadog-site'] }
       : undefined,
     requiredApprovals: v['required-approvals'],
+    migrationsPath: v['migrations-path'],
+    migrationLint: v['migration-lint'],
     alerts: v['alertmanager-url']
       ? { url: v['alertmanager-url'], token: v['alertmanager-token'], matchers: v['alert-filter'] }
       : undefined

@@ -1,0 +1,15 @@
+import { PGlite } from '@electric-sql/pglite'
+import { writeFileSync, readFileSync, rmSync } from 'node:fs'
+let t = Date.now()
+rmSync('/tmp/pgl-a', {recursive:true, force:true}); rmSync('/tmp/pgl-b', {recursive:true, force:true})
+const a = await PGlite.create({ dataDir: '/tmp/pgl-a' })
+console.log('create', Date.now() - t); t = Date.now()
+const dump = await a.dumpDataDir('gzip')
+console.log('dump', Date.now() - t, dump.size); t = Date.now()
+const b = await PGlite.create({ dataDir: '/tmp/pgl-b', loadDataDir: dump })
+console.log('load', Date.now() - t); t = Date.now()
+await b.query('select 1')
+const c = await PGlite.create({ dataDir: '/tmp/pgl-a2' })
+console.log('create2', Date.now() - t); t = Date.now()
+const m = await PGlite.create()
+console.log('memory', Date.now() - t); t = Date.now()
