@@ -154,7 +154,8 @@ describe('runGate: a green production dry run', () => {
     expect(result.overridden).toBe(false)
     expect(d.probed).toEqual(['https://grafana.example.com/api/health'])
 
-    // own run lookup, check-runs, status, 2 deployment lists, 2 deployment statuses
+    // own run lookup, check-runs, status, 2 deployment lists, 2 deployment statuses, and the
+    // compare with the previous version (unknown to the stand-in: the change list says so)
     const routes = gh.requests.map(
       (r) => `${r.method} ${r.path.replace(/\/repos\/acme\/shop/, '')}`
     )
@@ -166,9 +167,16 @@ describe('runGate: a green production dry run', () => {
         'GET /deployments',
         'GET /deployments',
         expect.stringMatching(/^GET \/deployments\/\d+\/statuses$/),
-        expect.stringMatching(/^GET \/deployments\/\d+\/statuses$/)
+        expect.stringMatching(/^GET \/deployments\/\d+\/statuses$/),
+        `GET /compare/${'a'.repeat(40)}...${SHA}`
       ].sort()
     )
+    expect(result.changes).toEqual({
+      base: 'v1.1.0',
+      commits: 0,
+      pulls: [],
+      error: expect.stringContaining('404')
+    })
     expect(gh.requests.length).toBeLessThanOrEqual(8)
     expect(d.api.requestCount).toBe(gh.requests.length)
     expect(gh.requests.every((r) => r.method === 'GET')).toBe(true)

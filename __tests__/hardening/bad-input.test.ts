@@ -240,9 +240,14 @@ const BAD: Bad[] = [
     'evil.example?x=',
     'user@datadoghq.com'
   ]),
-  // the contract's inputs whose checks this version does not make yet: asking for one is refused
-  ...bad('migrations-path', 'reading migrations is not in this version', ['db/migrations/*.sql']),
-  ...bad('migration-lint', 'the SQL lint is not in this version', ['error', 'warn']),
+  ...bad('migrations-path', 'outside the repository, or absolute', [
+    '/etc/*.sql',
+    '../other/db/*.sql',
+    'db/../../*.sql',
+    '- db/*.sql\n- /var/lib/*.sql',
+    'C:/db/*.sql'
+  ]),
+  ...bad('migration-lint', 'not error, warn or off', ['strict', 'true', 'on']),
   ...bad('required-approvals', 'not a whole number from 0 to 100', ['-1', 'one', '1.5', '101']),
   ...bad('alertmanager-url', 'not an http(s) URL', ['ftp://alertmanager.example', 'alertmanager']),
   ...bad('alertmanager-token', 'a header cannot carry control characters', ['amXXXX\nSECRET'], {
@@ -489,8 +494,8 @@ function validValues(monitoringUrl: string): Record<InputName, string[]> {
     'datadog-api-key': ['dd_key'],
     'datadog-site': ['datadoghq.eu', 'us5.datadoghq.com'],
     'required-approvals': ['0', '1', '2'],
-    'migrations-path': [''],
-    'migration-lint': ['off', 'OFF'],
+    'migrations-path': ['', 'db/migrations/*.sql', '- db/*.sql\n- db/{up,down}/**/*.sql'],
+    'migration-lint': ['error', 'warn', 'off', 'OFF'],
     'alertmanager-url': ['http://127.0.0.1:9'],
     'alertmanager-token': ['am_token'],
     'alert-filter': ['severity="critical"', '{service=~"shop|api", env!="dev"}']

@@ -6,6 +6,7 @@ import type { ChecklistItem, DeploymentRecord, ItemStatus, RunStatus } from '../
 import { STATUS_LABELS } from '../report/wording.js'
 
 export type NotifyEvent = 'before' | 'after' | 'refused'
+import { changeLines, changeWords } from '../report/changes.js'
 import { windowInWords } from '../report/when.js'
 import type { Language } from '../settings/schema.js'
 
@@ -24,6 +25,7 @@ export interface Labels {
   status: string
   reason: string
   checklist: string
+  changes: string
   run: string
 }
 
@@ -38,6 +40,8 @@ export interface Message {
   notes: string[]
   /** everything under the headline as text: "Urgency: P1", "Reason: …", then the notes */
   lines: string[]
+  /** what goes out: the change list (at most 20 pull requests), migrations, SQL findings */
+  changes: string[]
   /** the record's status for this event, in words ("in progress" before the deployment) */
   status: string
   labels: Labels
@@ -66,6 +70,7 @@ const EN: Wording = {
     status: 'Status',
     reason: 'Reason',
     checklist: 'Checklist',
+    changes: changeWords('en').title,
     run: 'View run'
   },
   urgency: (u) => `Urgency: ${u}`,
@@ -98,6 +103,7 @@ const FR: Wording = {
     status: 'Statut',
     reason: 'Raison',
     checklist: 'Checklist',
+    changes: changeWords('fr').title,
     run: "Voir l'exécution"
   },
   urgency: (u) => `Urgence : ${u}`,
@@ -246,6 +252,7 @@ export function buildMessage(
     reason,
     notes,
     lines: [w.urgency(urgency), ...(reason ? [w.reason(reason)] : []), ...notes],
+    changes: changeLines(record, language).map((line) => oneLine(line, 300)),
     status: statusLabel(event, record, language),
     labels: w.labels
   }

@@ -104,6 +104,10 @@ export function slackPayload(
     blocks.push({ type: 'section', text: plain(fitLines([l.checklist, ...lines], SECTION_MAX)) })
   }
 
+  if (m.changes.length) {
+    blocks.push({ type: 'section', text: plain(fitLines([l.changes, ...m.changes], SECTION_MAX)) })
+  }
+
   if (m.reason) {
     blocks.push({
       type: 'section',

@@ -110,6 +110,18 @@ export function teamsPayload(
     })
   }
 
+  if (m.changes.length) {
+    body.push({
+      type: 'TextBlock',
+      text: esc(l.changes),
+      wrap: true,
+      weight: 'Bolder',
+      spacing: 'Medium'
+    })
+    for (const line of m.changes)
+      body.push({ type: 'TextBlock', text: esc(line, 300), wrap: true, spacing: 'None' })
+  }
+
   for (const note of m.notes) {
     body.push({ type: 'TextBlock', text: esc(note), wrap: true, isSubtle: true, spacing: 'Small' })
   }

@@ -1,4 +1,5 @@
 import type { Language } from '../settings/schema.js'
+import { changesMarkdown } from './changes.js'
 import { escapeMarkdown } from './escape.js'
 import { checklistTable, colon, fenced, headlineOf, STATUS_MARKS, stepsTable } from './summary.js'
 import { dryRunAnswer, nextWindowText } from './when.js'
@@ -48,6 +49,8 @@ export function renderComment(d: DeploymentRecord, language: Language): string {
   if (next) lines.push(`**${w.next}${colon(language)}** ${escapeMarkdown(next)}`)
   if (d.run_url) lines.push(`[${d.run_url.replace(/^https?:\/\//, '')}](${d.run_url})`)
   lines.push('', checklistTable(d, language), '')
+  const changes = changesMarkdown(d, language)
+  if (changes) lines.push(changes)
   if (d.steps.length > 0) lines.push(`**${w.steps}**`, '', stepsTable(d.steps), '')
   const head = lines.join('\n')
   let record = recordYaml(d)

@@ -1,4 +1,5 @@
 import type { Language } from '../settings/schema.js'
+import { changesMarkdown } from './changes.js'
 import { escapeMarkdown, escapeTableCell } from './escape.js'
 import { recordYaml } from './record.js'
 import { dryRunAnswer, nextWindowText } from './when.js'
@@ -112,6 +113,8 @@ export function renderSummary(d: DeploymentRecord, language: Language): string {
   if (next) parts.push(`**${h.next}${colon(language)}** ${escapeMarkdown(next)}`, '')
   if (d.reason) parts.push(`**${h.reason}:** ${escapeMarkdown(d.reason)}`, '')
   parts.push(`### ${h.checklist}`, '', checklistTable(d, language), '')
+  const changes = changesMarkdown(d, language)
+  if (changes) parts.push(changes)
   if (d.steps.length > 0)
     parts.push(`### ${h.steps}`, '', stepsChart(d.steps), '', stepsTable(d.steps), '')
   const head = parts.join('\n')
