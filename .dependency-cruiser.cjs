@@ -57,6 +57,21 @@ module.exports = {
       to: { path: ['^src/(run|gate)/'] }
     },
     {
+      name: 'sql-is-pure',
+      severity: 'error',
+      comment: 'sql/ reads SQL and says what it does: it neither acts, calls, decides nor renders.',
+      from: { path: area('sql') },
+      to: { path: ['^src/(github|run|notify|gate|report)/'] }
+    },
+    {
+      name: 'sql-parser-loads-lazily',
+      severity: 'error',
+      comment:
+        'The SQL parser (WebAssembly, the heaviest part) is loaded only by a run with migrations-path: sql/lint.ts is only imported dynamically.',
+      from: { path: '^src/', pathNot: area('sql') },
+      to: { path: ['^src/sql/lint\\.ts$', 'libpg-query'], dynamic: false }
+    },
+    {
       name: 'record-has-one-owner',
       severity: 'error',
       comment: 'Only main.ts and the post step make a record owner; others are handed the run.',

@@ -951,7 +951,11 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
           files.set(
             f.filename,
             old?.status === 'added'
-              ? { filename: f.filename, status: 'added', changes: (old.changes ?? 0) + (f.changes ?? 0) }
+              ? {
+                  filename: f.filename,
+                  status: 'added',
+                  changes: (old.changes ?? 0) + (f.changes ?? 0)
+                }
               : { ...f, previous_filename: old?.previous_filename ?? f.previous_filename }
           )
         } else if (f.status === 'removed') {

@@ -133,7 +133,13 @@ export function changesMarkdown(d: DeploymentRecord, language: Language): string
     out.push(`${escapeMarkdown(text.headline)}${link}`, '')
     for (const note of text.notes) out.push(`> ${escapeMarkdown(note)}`, '')
     if (text.pulls.length > 0) {
-      out.push(...text.pulls.map((p) => `- ${escapeMarkdown(pullLine(p))}`))
+      // the number is ours (GitHub links it to the pull request); title and login are outside text
+      out.push(
+        ...text.pulls.map(
+          (p) =>
+            `- #${p.number} ${escapeMarkdown(p.title)}${p.author ? ` (${escapeMarkdown(p.author)})` : ''}`
+        )
+      )
       if (text.more) out.push(`- ${escapeMarkdown(text.more)}`)
       out.push('')
     }
