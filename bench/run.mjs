@@ -5,7 +5,15 @@
 // between them; without it, no tracked file changes.
 //
 // Options: --runs N (start-up samples per side, default 5), --write.
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -26,6 +34,8 @@ const argv = process.argv.slice(2)
 const RUNS = Math.max(3, Math.min(51, Number(argv[argv.indexOf('--runs') + 1]) || 5))
 const WRITE = argv.includes('--write')
 const REACTION_RUNS = 3
+const LINT_FILES = 200
+const LINT_STATEMENTS = 50
 const NOW = '2026-11-24T10:00:00Z' // a Tuesday: outside the default Friday freeze
 const TOKEN = 'ghs_bench-token-0123456789'
 const STEP_TIMEOUT_MS = 60_000
@@ -36,8 +46,11 @@ const TARGETS = {
   dryRunTrips: 3,
   dryRunCommentTrips: 4,
   deployTrips: 7,
-  dryRunRequests: 8,
-  deployRequests: 12,
+  // issue 6 set 8 and 12; DESIGN.md section 11 then added GET compare (the change list) to
+  // every run with a previous deployment: one request more, no round trip more (it goes out
+  // with the status reads)
+  dryRunRequests: 9,
+  deployRequests: 13,
   countedWhileWaiting: 4,
   reactionMs: 1500,
   bundleKB: 1024
@@ -372,7 +385,79 @@ try {
     interval: '1s'
   }
 
-  // ------------------------------------------------------------ 7. bundle size
+  // ------------------------------------------------------------ 7. the SQL lint
+  log(`SQL lint: ${LINT_FILES} migration files of ${LINT_STATEMENTS} statements, in a dry run ...`)
+  {
+    const lApi = await startProductionApi()
+    closers.push(() => lApi.close())
+    const sample = [
+      (t) => `CREATE TABLE ${t} (id bigint PRIMARY KEY, name text NOT NULL DEFAULT '');`,
+      (t, i) => `ALTER TABLE ${t} ADD COLUMN c${i} text;`,
+      (t, i) => `CREATE INDEX CONCURRENTLY ${t}_c${i} ON ${t} (c${i});`,
+      (t, i) => `INSERT INTO ${t} (id, name) VALUES (${i}, 'it''s ${i}');`,
+      (t, i) => `UPDATE ${t} SET name = 'x' WHERE id = ${i};`
+    ]
+    const timed = async (inputs, files) => {
+      const times = []
+      for (let i = 0; i < 3; i++) {
+        const job = newJob()
+        if (files) {
+          const dir = join(job.workspace, 'db', 'migrations')
+          mkdirSync(dir, { recursive: true })
+          for (let f = 0; f < LINT_FILES; f++) {
+            const t = `t${f}`
+            const lines = Array.from({ length: LINT_STATEMENTS }, (_, n) =>
+              sample[n % sample.length](t, n)
+            )
+            writeFileSync(
+              join(dir, `${String(f).padStart(4, '0')}_${t}.sql`),
+              `BEGIN;\n${lines.join('\n')}\nCOMMIT;\n`
+            )
+          }
+        }
+        const r = await step(
+          'index.js',
+          job,
+          runnerEnv(job, lApi.url, { ...dryRunInputs(), 'pr-comment': 'false', ...inputs })
+        )
+        if (r.code !== 0 || r.outputs.status !== 'planned')
+          throw new Error(describeFailure('dry run with the SQL lint', r))
+        if (files && !/200 migration files of this release checked/.test(r.outputs.record ?? ''))
+          throw new Error(describeFailure('the lint did not read the 200 files', r))
+        times.push(r.ms)
+      }
+      return median(times)
+    }
+    const withLint = await timed({ 'migrations-path': 'db/migrations/*.sql' }, true)
+    const without = await timed({}, false)
+    // a copy of the action without the parser's files: a dry run without migrations-path
+    // never loads them, so it still plans
+    const bare = join(scratch, 'action-without-parser')
+    cpSync(actionDir, bare, { recursive: true })
+    const parserFiles = ['lint.js', 'libpg-query.cjs', 'libpg-query.wasm']
+    for (const f of parserFiles) rmSync(join(bare, 'dist', 'chunks', f))
+    const job = newJob()
+    const plain = await runStep(
+      'index.js',
+      job,
+      runnerEnv(job, lApi.url, { ...dryRunInputs(), 'pr-comment': 'false' }),
+      {
+        actionDir: bare,
+        timeoutMs: STEP_TIMEOUT_MS
+      }
+    )
+    const chunkKB = (f) => statSync(join(actionDir, 'dist', 'chunks', f)).size / 1024
+    results.lint = {
+      ms: withLint - without,
+      withLintMs: withLint,
+      withoutMs: without,
+      parserJsKB: chunkKB('lint.js') + chunkKB('libpg-query.cjs'),
+      parserWasmKB: chunkKB('libpg-query.wasm'),
+      dryRunWithoutParser: plain.code === 0 && plain.outputs.status === 'planned'
+    }
+  }
+
+  // ------------------------------------------------------------ 8. bundle size
   // the copy that was measured (dist/ may be rebuilt meanwhile)
   const jsFiles = jsFilesIn(join(actionDir, 'dist'))
   const bytes = jsFiles.reduce((s, f) => s + statSync(f).size, 0)
@@ -410,7 +495,7 @@ const machine = {
 const machineLine = `Machine: ${machine.nproc} CPU(s), ${machine.cpu}, Node ${machine.node}; measured ${machine.date}.`
 
 const verdict = (ok) => (ok === undefined ? '—' : ok ? 'PASS' : 'OVER')
-const { startup, requests, reaction, bundle, memory, trips, waiting } = results
+const { startup, requests, reaction, bundle, memory, trips, waiting, lint } = results
 const deployRequests = requests.deployment + requests.deploymentPostStep
 const checks = {
   dryRunTrips: trips.dryRun.trips <= TARGETS.dryRunTrips,
@@ -420,7 +505,8 @@ const checks = {
   deployRequests: deployRequests <= TARGETS.deployRequests,
   countedWhileWaiting: waiting.counted <= TARGETS.countedWhileWaiting,
   reactionMs: reaction.ms <= TARGETS.reactionMs,
-  bundleKB: bundle.KB <= TARGETS.bundleKB
+  bundleKB: bundle.KB <= TARGETS.bundleKB,
+  parserLazy: lint.dryRunWithoutParser
 }
 const tripRow = (what, t, target, ok) => [
   `Sequential API round trips at ${LATENCY_MS} ms latency: ${what}`,
@@ -473,6 +559,26 @@ const rows = [
     `${bundle.KB.toFixed(1)} KB`,
     `≤ ${TARGETS.bundleKB} KB`,
     verdict(checks.bundleKB)
+  ],
+  [
+    `SQL lint of ${LINT_FILES} migration files of ${LINT_STATEMENTS} statements (dry run with migrations-path − without; median of 3)`,
+    `${(lint.ms / 1000).toFixed(2)} s (${(lint.withLintMs / 1000).toFixed(2)} s vs ${(lint.withoutMs / 1000).toFixed(2)} s)`,
+    '—',
+    '—'
+  ],
+  [
+    'SQL parser chunk, loaded only with migrations-path (lint.js, libpg-query.cjs; WebAssembly apart)',
+    `${lint.parserJsKB.toFixed(1)} KB + ${(lint.parserWasmKB / 1024).toFixed(2)} MB .wasm`,
+    '—',
+    '—'
+  ],
+  [
+    'Dry run without migrations-path, with the parser files removed from dist/',
+    lint.dryRunWithoutParser
+      ? 'planned: the parser is never loaded'
+      : 'FAILED: it needs the parser',
+    'planned',
+    verdict(checks.parserLazy)
   ],
   ['Peak memory (max RSS), dry run', `${memory.dryRunMB.toFixed(1)} MB`, '—', '—'],
   ['Peak memory (max RSS), deployment', `${memory.deploymentMB.toFixed(1)} MB`, '—', '—'],
@@ -538,6 +644,7 @@ const json = {
   waiting,
   reaction,
   bundle: { KB: bundle.KB, files: bundle.files },
+  lint,
   memory,
   startup,
   pass: Object.values(checks).every(Boolean),

@@ -4,9 +4,15 @@
  *
  *   1. v1 → staging      deployed (Red Button itself records the staging deployment)
  *   2. v1 → production   deployed (the staging rule now passes)
- *   3. an order is placed, then broken v2 → production: its migration applies, its smoke
- *      tests fail, Red Button rolls the code back to v1 and the migration back; the order
- *      placed before the deploy is still there.
+ *   3. an order is placed, then broken v2 → production: its migration applies, it passes
+ *      its smoke tests, then fails the watch; Red Button rolls the code back to v1 and the
+ *      migration back; the order placed before the deploy is still there.
+ *   4. v3 → staging, whose migration drops a column: refused before anything runs.
+ *
+ * Each run's workspace is the repository as a runner checks it out at that version's commit
+ * (checkouts/<version>: the demo with the migrations of that version and the ones before),
+ * and the GitHub stand-in knows the commits between versions, so `migrations-path` finds each
+ * release's own migration files (GET compare) and the SQL lint reads them.
  *
  * A copy of dist/ runs as a runner runs it (main, then post; bench/action-runner.mjs, the
  * runner of the benchmark and the end-to-end tests too): INPUT_* variables, the
@@ -31,7 +37,15 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, rmSync, createWriteStream } from 'node:fs'
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import net from 'node:net'
 import { join } from 'node:path'
 import yaml from 'js-yaml'
@@ -39,7 +53,7 @@ import { columnsOf, connect, waitForDatabase } from '../examples/demo/lib/db-cli
 import { environmentPaths, portVariable, DEFAULT_PORTS } from '../examples/demo/lib/config.mjs'
 import { latestBackup } from '../examples/demo/lib/backups.mjs'
 import { isShop, readPid, stopService } from '../examples/demo/lib/service-control.mjs'
-import { listMigrations, migrationsOf } from '../examples/demo/lib/migrations.mjs'
+import { compareVersions } from '../examples/demo/lib/migrations.mjs'
 import {
   ROOT,
   actionScratch,
@@ -58,7 +72,14 @@ const NOW = '2026-11-24T09:00:00Z'
 const TIMEZONE = 'Europe/Paris'
 const REPOSITORY = 'acme/shop'
 const sha = (label) => createHash('sha1').update(`${REPOSITORY} ${label}`).digest('hex')
-const SHA = { v1: sha('v1'), v2: sha('v2') }
+const SHA = { v1: sha('v1'), v2: sha('v2'), v3: sha('v3') }
+/** the glob of every run: the up migrations of the demo (down ones are the rollback's) */
+const MIGRATIONS_PATH = 'examples/demo/migrations/*/*.up.sql'
+const RELEASE_TITLES = {
+  v1: 'Orders list',
+  v2: 'Coupons on orders',
+  v3: 'Customers in a table of their own'
+}
 const WEBHOOK_SECRET = 'demo-webhook-secret'
 /** action.yml's only default, passed by the runner as if the workflow had set it */
 const TOKEN = 'ghs_demo0000000000000000000000000000000'
@@ -191,6 +212,25 @@ async function prepareAction() {
   return actionScratch('red-button-demo-', { log: (msg) => console.log(dim(`  ${msg}`)) })
 }
 
+/**
+ * The repository as a runner checks it out at `version`'s commit: the demo with the
+ * migrations of that version and of the ones before it (later ones do not exist yet there).
+ */
+function checkout(version) {
+  const dir = join(demoDir, 'checkouts', version)
+  if (existsSync(dir)) return dir
+  const migrations = join(DEMO, 'migrations')
+  cpSync(DEMO, join(dir, 'examples', 'demo'), {
+    recursive: true,
+    filter: (src) => {
+      if (!src.startsWith(`${migrations}/`)) return true
+      const [folder = ''] = src.slice(migrations.length + 1).split('/')
+      return compareVersions(folder, version) <= 0
+    }
+  })
+  return dir
+}
+
 function portFree(port) {
   return new Promise((resolvePort) => {
     const server = net.createServer()
@@ -218,15 +258,19 @@ async function choosePorts() {
   return ports
 }
 
-/** Starts db.mjs for one environment and waits until it serves. */
-async function startDatabase(environment) {
+/** Starts db.mjs for one environment (from a template dump, if given) and waits until it serves. */
+async function startDatabase(environment, template) {
   const paths = environmentPaths(demoDir, environment)
   mkdirSync(paths.dir, { recursive: true })
   const log = createWriteStream(paths.dbLog)
-  const child = spawn(process.execPath, [join(DEMO, 'db.mjs'), paths.dir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    process.execPath,
+    [join(DEMO, 'db.mjs'), paths.dir, ...(template ? [template] : [])],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   childPids.add(child.pid)
   const exited = new Promise((r) => child.once('exit', r))
   cleanups.push(async () => {
@@ -270,12 +314,12 @@ function renderLogLine(line, secrets) {
  * One step of the action (index.js for main, post.js for post), its log shown as a runner
  * shows it and appended to the job's log file.
  */
-async function runActionStep(entry, job, env, secrets) {
+async function runActionStep(entry, job, env, secrets, cwd) {
   const log = createWriteStream(job.log, { flags: 'a' })
   let pid
   const opts = {
     actionDir,
-    cwd: ROOT,
+    cwd,
     timeoutMs: RUN_TIMEOUT_MS,
     onTimeout: () =>
       console.error(
@@ -313,7 +357,8 @@ async function runAction({ title, inputs, sha: commit, standIn, printRecord = fa
   const runId = 7000 + runNumber
   standIn.api.addRun({ id: runId, check_suite_id: 9000 + runNumber, head_sha: commit })
   const dir = join(demoDir, 'runs', `${runNumber}-${inputs.version}-${inputs.environment}`)
-  const job = { ...newJob({ dir, workspace: ROOT }), log: join(dir, 'log.txt') }
+  const workspace = checkout(inputs.version)
+  const job = { ...newJob({ dir, workspace }), log: join(dir, 'log.txt') }
 
   const env = {
     ...runnerEnv(job, {
@@ -338,9 +383,9 @@ async function runAction({ title, inputs, sha: commit, standIn, printRecord = fa
   printInputs(inputs)
   console.log(dim(`  dist/index.js  (${elapsed()} since start)`))
   const receivedBefore = standIn.receiver.requests.length
-  const main = await runActionStep('index.js', job, env, secrets)
+  const main = await runActionStep('index.js', job, env, secrets, workspace)
   console.log(dim('  dist/post.js'))
-  const post = await runActionStep('post.js', job, env, secrets)
+  const post = await runActionStep('post.js', job, env, secrets, workspace)
 
   const { outputs } = post
   let record = {}
@@ -414,9 +459,6 @@ function baseInputs(standIn, environment, version) {
     { name: 'Health endpoint is green', url: `${url}/health`, status: 200 },
     { name: 'No order lost', run: 'node examples/demo/smoke-orders.mjs' }
   ]
-  const migrations = migrationsOf(listMigrations(join(DEMO, 'migrations')), version).map(
-    (m) => m.id
-  )
   return {
     environment,
     version,
@@ -427,7 +469,7 @@ function baseInputs(standIn, environment, version) {
     'deploy-command': 'node examples/demo/deploy.mjs',
     'rollback-command': 'node examples/demo/rollback.mjs',
     'migrate-rollback-command': 'node examples/demo/migrate-rollback.mjs',
-    migrations: migrations.join('\n'),
+    'migrations-path': MIGRATIONS_PATH,
     'smoke-tests': yaml.dump(smoke, { lineWidth: -1 }),
     'monitor-duration': '2s',
     'monitor-interval': '1s',
@@ -560,7 +602,15 @@ async function story(standIn, databases) {
   console.log(
     `  steps: ${(r3.record.steps ?? []).map((s) => `${s.name} ${s.status}`).join(', ') || '(none)'}`
   )
-  check(steps.smoke === 'fail', 'the smoke tests failed')
+  const watched = r3.record.monitor?.results ?? []
+  // the check that answered wrong (others of its round may have been cut short)
+  const failedRound =
+    watched.find((c) => !c.ok && c.latency_ms !== undefined) ?? watched.find((c) => !c.ok)
+  check(
+    steps.smoke === 'pass' && steps.monitor === 'fail',
+    'it passed its smoke tests, then failed the watch',
+    failedRound ? `${failedRound.name}: ${failedRound.detail}` : `monitor ${steps.monitor}`
+  )
   check(
     steps.rollback === 'pass' && steps['migrate-rollback'] === 'pass',
     'rollback then migrate-rollback ran and passed'
@@ -602,6 +652,41 @@ async function story(standIn, databases) {
     `${order.customer}'s order is there`,
     chloe ? `#${chloe.id} ${chloe.item}` : 'missing'
   )
+  // 4. v3 to staging: its migration drops a column, and the lint refuses it before anything runs
+  const stagingDb = await databases.staging
+  const stagingBefore = await columnsOf(stagingDb, 'orders')
+  const r4 = await runAction({
+    title: 'v3 (drops a column) → staging',
+    inputs: baseInputs(standIn, 'staging', 'v3'),
+    sha: SHA.v3,
+    standIn
+  })
+  banner('After the refusal')
+  const migrationsItem = itemOf(r4, 'migrations')
+  check(
+    r4.outputs.status === 'aborted' &&
+      migrationsItem?.status === 'fail' &&
+      /001_customers\.up\.sql:\d+ drop-column/.test(migrationsItem.detail),
+    'v3 was refused by the SQL lint, naming file, line and rule',
+    migrationsItem?.detail.split(';')[0]
+  )
+  const stagingAfter = await columnsOf(stagingDb, 'orders')
+  check(
+    (r4.record.steps ?? []).length === 0 &&
+      stagingAfter.join() === stagingBefore.join() &&
+      latestDeploymentStatus(api, SHA.v3, 'staging') === undefined,
+    'nothing ran: no step, no deployment, staging still has orders.customer',
+    stagingAfter.join(', ')
+  )
+  // staging runs v2 (it passed there): what v3 brings is its own pull request and migration
+  const pulls = (r4.record.changes?.pulls ?? []).map((p) => `#${p.number}`).join(', ')
+  check(
+    pulls === '#43' &&
+      (r4.record.migrations ?? []).join() === 'examples/demo/migrations/v3/001_customers.up.sql',
+    'its record lists what would have gone out: pull requests and migration files',
+    `${pulls}; ${(r4.record.migrations ?? []).join(', ')}`
+  )
+
   const webhooks = receiver.requests.filter((r) => r.path.startsWith('/hooks'))
   check(
     webhooks.length > 0 && webhooks.every((r) => standIn.hasValidSignature(r, WEBHOOK_SECRET)),
@@ -626,7 +711,12 @@ async function main() {
   const staging = startDatabase('staging')
   const databases = {
     staging,
-    production: staging.then(() => startDatabase('production'))
+    // production starts as a copy of the new staging database, not from initdb again
+    production: staging.then(async (db) => {
+      const template = join(demoDir, 'new-database.tar.gz')
+      writeFileSync(template, await db.dump())
+      return startDatabase('production', template)
+    })
   }
   for (const p of Object.values(databases)) p.catch(() => undefined) // awaited later
   // the shops are stopped before their databases
@@ -650,17 +740,29 @@ async function main() {
   const receiver = await fixtures.startReceiver()
   cleanups.push(() => receiver.close())
   for (const commit of Object.values(SHA)) fixtures.seedGreenRepo(api, commit)
-  // each version is the squash of a pull request by alice, approved by bob
+  // each version is the squash of a pull request by alice, approved by bob, that adds the
+  // version's migrations: the history GET compare reads
   for (const [n, [version, commit]] of Object.entries(SHA).entries()) {
     const number = 41 + n
+    const title = RELEASE_TITLES[version]
     api.addPull(commit, {
       number,
-      title: `Release ${version}`,
+      title,
       head_ref: `release/${version}`,
       state: 'merged',
       user: 'alice'
     })
     api.addReview(number, 'bob', 'APPROVED')
+    const migrationFiles = readdirSync(join(DEMO, 'migrations', version)).map((f) => ({
+      filename: `examples/demo/migrations/${version}/${f}`,
+      status: 'added'
+    }))
+    api.addCommit({
+      sha: commit,
+      message: `${title} (#${number})`,
+      author: 'alice',
+      files: [...migrationFiles, { filename: 'examples/demo/lib/releases.mjs', status: 'modified' }]
+    })
   }
   const alertmanager = await fixtures.startAlertmanager()
   cleanups.push(() => alertmanager.close())

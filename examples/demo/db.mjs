@@ -12,18 +12,29 @@
  *   POST /dump                                       -> the data directory as a .tar.gz
  *   POST /restore      (a .tar.gz from /dump)        -> { ok }: replaces the whole database
  *
- * Usage: node examples/demo/db.mjs <environment folder>
+ * Usage: node examples/demo/db.mjs <environment folder> [<template.tar.gz>]
+ * With a template (a /dump of another, new database), the data directory starts as a copy of
+ * it: seconds faster than creating a database (initdb), which the demo's second environment
+ * would otherwise do while the first run deploys.
  * Prints `ready <socket>` once it listens. Stops on SIGTERM/SIGINT, and on its own when its
  * parent process goes away (so that a killed demo leaves no database running).
  */
 import { PGlite } from '@electric-sql/pglite'
-import { chmodSync, existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync
+} from 'node:fs'
 import http from 'node:http'
 import { resolve } from 'node:path'
 
 const dir = process.argv[2]
 if (!dir) {
-  console.error('usage: node examples/demo/db.mjs <environment folder>')
+  console.error('usage: node examples/demo/db.mjs <environment folder> [<template.tar.gz>]')
   process.exit(2)
 }
 const root = resolve(dir)
@@ -32,7 +43,13 @@ const socketPath = `${root}/db.sock`
 const pidFile = `${root}/db.pid`
 mkdirSync(root, { recursive: true })
 
-let db = await PGlite.create({ dataDir })
+const template = process.argv[3]
+let db = await PGlite.create({
+  dataDir,
+  ...(template && !existsSync(`${dataDir}/PG_VERSION`)
+    ? { loadDataDir: new Blob([readFileSync(template)]) }
+    : {})
+})
 /** Serialises restore against everything else: requests wait for the current database. */
 let ready = Promise.resolve()
 

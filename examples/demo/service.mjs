@@ -4,7 +4,7 @@
  * deploy.mjs; stops on SIGTERM, or by itself once DEMO_PID_FILE no longer names it.
  *
  *   GET  /             homepage: "Welcome to the Acme shop" and the orders
- *   GET  /health       200 when it can serve orders, else 500
+ *   GET  /health       200 when it can serve orders, else 500 (v2: once its pool is empty)
  *   GET  /version      { version }
  *   GET  /api/orders   the orders as JSON
  *   POST /api/orders   { customer, item, total_cents } -> 201 { id }
@@ -23,8 +23,19 @@ const db = connect(socket)
 
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-const listOrders = () =>
-  db.query(`SELECT ${release.orderColumns.join(', ')} FROM orders ORDER BY id`)
+/** The shop's database connections; v2's homepage keeps one for good on every view (its bug). */
+const POOL_SIZE = 2
+let inUse = 0
+async function listOrders({ leak = false } = {}) {
+  if (inUse >= POOL_SIZE)
+    throw new Error(`connection pool exhausted (${inUse} of ${POOL_SIZE} in use)`)
+  inUse++
+  try {
+    return await db.query(`SELECT ${release.orderColumns.join(', ')} FROM orders ORDER BY id`)
+  } finally {
+    if (!leak) inUse--
+  }
+}
 
 function send(res, status, type, body) {
   res.writeHead(status, { 'content-type': type, 'x-shop-version': version })
@@ -53,7 +64,7 @@ async function handle(req, res) {
   if (req.method === 'GET' && path === '/') {
     let orders
     try {
-      orders = await listOrders()
+      orders = await listOrders({ leak: release.leaksConnections === true })
     } catch (e) {
       return send(res, 500, 'text/plain', `Internal error: ${e.message}\n`)
     }
@@ -61,7 +72,7 @@ async function handle(req, res) {
       .map(
         (o) =>
           `<li>#${o.id} ${escapeHtml(o.customer)}: ${escapeHtml(o.item)} ` +
-          `(${(o.total_cents / 100).toFixed(2)} €)${o.coupon_code ? ` coupon ${escapeHtml(o.coupon_code)}` : ''}</li>`
+          `(${(o.total_cents / 100).toFixed(2)} €)${o.coupon ? ` coupon ${escapeHtml(o.coupon)}` : ''}</li>`
       )
       .join('\n')
     return send(

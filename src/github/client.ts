@@ -2,6 +2,7 @@ import { getOctokit } from '@actions/github'
 import { GitHub } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import Bottleneck from 'bottleneck/light.js'
 import { fetch as undiciFetch, Headers, Response } from 'undici'
 import type { Log } from '../core.js'
 import { dispatcherFor, retryAfterMs, timeoutSignal } from '../http.js'
@@ -14,8 +15,29 @@ import { dispatcherFor, retryAfterMs, timeoutSignal } from '../http.js'
  *   seconds (the throttling plugin reads only numbers);
  * - `conditionalGets` repeats a GET with `If-None-Match` and answers a `304` from what it
  *   kept: GitHub does not count a 304 against the rate limit, so polling pending checks is free;
- * - a request can opt out of the retry plugin (`POST deployments`, see `api.ts`).
+ * - a request can opt out of the retry plugin (`POST deployments`, see `api.ts`);
+ * - writes are paced by a token bucket rather than one a second each (see `writePacing`).
  */
+
+/**
+ * GitHub asks clients that make many writes to leave about a second between them; the
+ * throttling plugin spaces every write by a second. A run makes a handful (the deployment, its
+ * statuses, a comment), and that spacing cost each deployment two seconds of waiting (before
+ * its first status, and before its comment). A token bucket keeps GitHub's average for a
+ * sustained stream and lets a run's few writes go at once: 3 at once, then one a second.
+ * Comments (writes that notify people) keep the plugin's own 3 s spacing.
+ */
+export const WRITE_BURST = 3
+function writePacing() {
+  return new Bottleneck.Group({
+    maxConcurrent: 1,
+    minTime: 0,
+    reservoir: WRITE_BURST,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: 1000,
+    reservoirIncreaseMaximum: WRITE_BURST
+  })
+}
 
 export interface GitHubClientOptions {
   baseUrl: string
@@ -105,6 +127,7 @@ function makeClient(o: GitHubClientOptions, stats: ClientStats) {
     },
     retry: { retries: o.retries ?? 3 },
     throttle: {
+      write: writePacing(),
       onRateLimit: (after: number, opts: { method: string; url: string }, _o: unknown, n: number) =>
         willWait('rate limit', after, n, `${opts.method} ${opts.url}`),
       onSecondaryRateLimit: (

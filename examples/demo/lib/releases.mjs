@@ -1,14 +1,25 @@
 /**
- * What each release of the shop does differently. v2 is deliberately broken: it shows
- * coupons, but reads a column `coupon_code` while its migration adds `coupon`. The migration
- * passes its check and applies fine; the homepage and /health then fail with a 500, so
- * Red Button's smoke tests catch it and roll back.
+ * What each release of the shop does differently. Two are deliberately broken:
+ *
+ * - v2 shows coupons (its migration adds `orders.coupon`), but its homepage never gives its
+ *   database connection back. It passes the smoke tests; two page views later the pool is
+ *   empty and /health answers 500, so Red Button's watch catches it and rolls back.
+ * - v3 moves customers into a table of their own, and its migration drops `orders.customer`
+ *   without copying the names first: Red Button's SQL lint refuses it before anything runs.
  */
 const V1_COLUMNS = ['id', 'customer', 'item', 'total_cents', 'created_at']
 
 export const RELEASES = {
   v1: { orderColumns: V1_COLUMNS, notes: 'orders list' },
-  v2: { orderColumns: [...V1_COLUMNS, 'coupon_code'], notes: 'orders list with coupons' }
+  v2: {
+    orderColumns: [...V1_COLUMNS, 'coupon'],
+    notes: 'orders list with coupons',
+    leaksConnections: true
+  },
+  v3: {
+    orderColumns: ['id', 'customer_id', 'item', 'total_cents', 'created_at'],
+    notes: 'customers in a table of their own'
+  }
 }
 
 export function releaseOf(version) {
