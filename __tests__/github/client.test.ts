@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { createServer as createHttpServer } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
 import { startGitHubApi, type GitHubApi as StandIn } from '../../__fixtures__/github-api.js'
-import { GitHubError, WRITE_BURST } from '../../src/github/client.js'
+import { GitHubError } from '../../src/github/client.js'
 import { connect, recordingClock, TOKEN } from './connect.js'
 
 const START = new Date('2026-11-25T09:00:00Z')
@@ -55,26 +55,6 @@ describe('the GitHub client (octokit from @actions/github)', () => {
     expect(sent?.headers['x-github-api-version']).toBe('2022-11-28')
     expect(sent?.headers['user-agent']).toMatch(/^red-button /)
     expect(sent?.body).toMatchObject({ ref: 'main', environment: 'qa', required_contexts: [] })
-  })
-
-  it(`lets a run's first ${WRITE_BURST} writes go at once, then paces writes one a second`, async () => {
-    const { api } = connect(gh, clock())
-    const d = await api.createDeployment({
-      ref: 'main',
-      environment: 'qa',
-      description: 'v1',
-      payload: {},
-      production_environment: false
-    })
-    for (let i = 0; i < 4; i++) await api.createDeploymentStatus(d.id, { state: 'in_progress' })
-    const at = gh.requests.filter((r) => r.method === 'POST').map((r) => r.arrivedAt)
-    expect(at).toHaveLength(5)
-    const gaps = at.slice(1).map((t, i) => t - (at[i] ?? 0))
-    // the bucket is empty after the burst: each later write waits for its second
-    expect(gaps[WRITE_BURST - 1]).toBeGreaterThanOrEqual(900)
-    expect(gaps[WRITE_BURST]).toBeGreaterThanOrEqual(900)
-    // the burst itself is not spaced the plugin's second apart
-    expect((at[WRITE_BURST - 1] ?? 0) - (at[0] ?? 0)).toBeLessThan(gaps[WRITE_BURST - 1] ?? 0)
   })
 
   it('follows Link rel="next" across pages (octokit.paginate) and counts every request', async () => {

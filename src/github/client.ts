@@ -28,8 +28,10 @@ import { dispatcherFor, retryAfterMs, timeoutSignal } from '../http.js'
  * Comments (writes that notify people) keep the plugin's own 3 s spacing.
  */
 export const WRITE_BURST = 3
-function writePacing() {
-  return new Bottleneck.Group({
+let writes: Bottleneck.Group | undefined
+/** One for the process, as the plugin's own groups are (each group keeps a clean-up timer). */
+function writePacing(): Bottleneck.Group {
+  writes ??= new Bottleneck.Group({
     maxConcurrent: 1,
     minTime: 0,
     reservoir: WRITE_BURST,
@@ -37,6 +39,7 @@ function writePacing() {
     reservoirIncreaseInterval: 1000,
     reservoirIncreaseMaximum: WRITE_BURST
   })
+  return writes
 }
 
 export interface GitHubClientOptions {
