@@ -10,6 +10,7 @@ import { MONITORING_TIMEOUT_MS } from './gate/monitoring.js'
 import { GitHubApi } from './github/api.js'
 import { ContextError, defaultVersion, readRunContext, type RunContext } from './github/context.js'
 import { recordFilePath } from './record/file.js'
+import { changeLines, changeWords } from './report/changes.js'
 import { makeRecord } from './record/make.js'
 import { RunRecord } from './record/owner.js'
 import { runState, type RunSubject } from './record/state.js'
@@ -137,6 +138,12 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
     state.gate = gate
     state.run.gateDecided(makeRecord(state, clock), gate.decision)
     logChecklist(core, gate)
+    const changes = changeLines(state.record, settings.language)
+    if (changes.length > 0) {
+      core.startGroup(changeWords(settings.language).title)
+      for (const line of changes) core.info(line)
+      core.endGroup()
+    }
 
     if (deps.signal?.aborted) {
       // cancelled while the gate waited: nothing has changed yet

@@ -263,7 +263,7 @@ describe('the demo commands on a real PGlite database', () => {
     ).toContain('nothing to revert')
   })
 
-  it('deploy starts the shop; broken v2 fails its health check; rollback brings v1 back', async () => {
+  it('deploy starts the shop; broken v2 leaks a connection per page view, then fails its health check; rollback brings v1 back', async () => {
     await ok('deploy.mjs', { DEPLOY_VERSION: 'v1' })
     const v1Pid = servicePid()
     expect((await get('/')).text).toContain('Welcome to the Acme shop')
@@ -273,9 +273,14 @@ describe('the demo commands on a real PGlite database', () => {
     await ok('migrate.mjs', { DEPLOY_VERSION: 'v2', DEPLOY_PREVIOUS_VERSION: 'v1' })
     await ok('deploy.mjs', { DEPLOY_VERSION: 'v2', DEPLOY_PREVIOUS_VERSION: 'v1' })
     expect(v1Pid !== undefined && alive(v1Pid)).toBe(false)
+    // healthy at first: the smoke tests pass
+    expect((await get('/')).status).toBe(200)
+    expect(await get('/health')).toMatchObject({ status: 200 })
+    // the second page view takes the pool's last connection for good
+    expect((await get('/')).status).toBe(200)
     const health = await get('/health')
     expect(health.status).toBe(500)
-    expect(health.text).toContain('coupon_code')
+    expect(health.text).toContain('connection pool exhausted (2 of 2 in use)')
     expect((await get('/')).status).toBe(500)
     const smoke = await run('smoke-orders.mjs', { DEPLOY_VERSION: 'v2' })
     expect(smoke.code).toBe(1)

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import yaml from 'js-yaml'
 import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
@@ -7,7 +8,8 @@ import { startSampleService, type SampleService } from '../../__fixtures__/sampl
 import { startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
 import { startReceiver, type Receiver } from '../../__fixtures__/webhook-receiver.js'
 import type { DeploymentRecord } from '../../src/record/types.js'
-import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
+import { inputEnv, runStep } from '../../bench/action-runner.mjs'
+import { actionCopy, baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
 
 /**
  * Issue 11's "done when", run by dist/ as a runner runs it: a release whose migration drops
@@ -18,6 +20,7 @@ import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-ru
 
 const TUESDAY = '2026-11-24T10:00:00Z'
 const RUNNING = '1'.repeat(40)
+const TOKEN = 'ghs_e2e-test-token-0123456789'
 
 let api: GitHubApi
 let service: SampleService
@@ -70,10 +73,10 @@ function write(file: string, text: string) {
   writeFileSync(path, text)
 }
 
-function release() {
+function release(extra: Record<string, string> = {}, env: Record<string, string> = {}) {
   return runMain(
     job,
-    { ...baseEnv(job, api.url, DEFAULT_SHA), RED_BUTTON_NOW: TUESDAY },
+    { ...baseEnv(job, api.url, DEFAULT_SHA), RED_BUTTON_NOW: TUESDAY, ...env },
     {
       inputs: {
         environment: 'production',
@@ -88,7 +91,9 @@ function release() {
         'migrations-path': 'db/migrations/*.sql',
         'monitor-duration': '0',
         'slack-webhook': `${slack.url}/slack/T/B/x`,
-        'pr-comment': 'false'
+        'webhook-url': `${slack.url}/hooks/rb`,
+        'pr-comment': 'false',
+        ...extra
       }
     }
   )
@@ -118,7 +123,10 @@ describe('a release with migrations (dist/)', () => {
     expect(
       api.state.deployments.filter((x) => x.sha === DEFAULT_SHA && x.environment === 'production')
     ).toHaveLength(0)
-    const aborted = slack.requests.map((q) => JSON.stringify(q.json)).join('\n')
+    const aborted = slack.requests
+      .filter((q) => q.path.startsWith('/slack'))
+      .map((q) => JSON.stringify(q.json))
+      .join('\n')
     expect(aborted).toContain('043_drop_email.sql:2 drop-column')
   })
 
@@ -150,12 +158,83 @@ describe('a release with migrations (dist/)', () => {
         { number: 124, title: 'Drop the legacy email column', author: 'bob' }
       ]
     })
-    const after = JSON.stringify(slack.requests.at(-1)?.json)
+    const after = JSON.stringify(
+      slack.requests.filter((q) => q.path.startsWith('/slack')).at(-1)?.json
+    )
     expect(after).toContain('#123 Add user exports (alice)')
     expect(after).toContain('#124 Drop the legacy email column (bob)')
     expect(after).toContain(
       'Migrations: db/migrations/042_exports.sql, db/migrations/043_drop_email.sql'
     )
     expect(r.summary).toContain('### What goes out')
+    // the webhook carries the record, change list and findings included
+    const hook = slack.requests.filter((q) => q.path.startsWith('/hooks')).at(-1)?.json as {
+      deployment: DeploymentRecord
+    }
+    expect(hook.deployment.changes?.pulls.map((p) => p.number)).toEqual([123, 124])
+    expect(hook.deployment.migration_findings?.[0]).toMatchObject({ allowed: true })
+  })
+
+  it('a dry run on the pull request comments the plan: a reviewer reads what it drops', async () => {
+    write('db/migrations/043_drop_email.sql', 'ALTER TABLE users DROP COLUMN legacy_email;\n')
+    api.addPull(DEFAULT_SHA, {
+      number: 124,
+      title: 'Drop the legacy email column',
+      head_ref: 'bob/email'
+    })
+    removeJob(job)
+    job = newJob({ pull_request: { number: 124, head: { sha: DEFAULT_SHA, ref: 'bob/email' } } })
+    write('db/migrations/042_exports.sql', 'CREATE TABLE exports (id bigint PRIMARY KEY);\n')
+    write('db/migrations/043_drop_email.sql', 'ALTER TABLE users DROP COLUMN legacy_email;\n')
+    const r = await release(
+      { 'dry-run': 'true', 'pr-comment': 'true', 'slack-webhook': '', 'webhook-url': '' },
+      { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/124/merge' }
+    )
+    expect(r.code).toBe(0)
+    expect(r.outputs.status).toBe('planned')
+    expect(r.outputs.decision).toBe('abort')
+    const body = api.state.comments.find((c) => c.issue_number === 124)?.body ?? ''
+    expect(body).toContain('### What goes out')
+    expect(body).toContain('- #124 Drop the legacy email column (bob)')
+    expect(body).toMatch(/043\\_drop\\_email\.sql:1 drop-column: DROP COLUMN users\.legacy\\_email/)
+    expect(body).toContain('| db/migrations/043\\_drop\\_email.sql | 1 | drop-column | ⛔ error |')
+  })
+})
+
+describe('a dry run without migrations-path (dist/)', () => {
+  it('never loads the SQL parser: it plans with the parser files gone from dist/', async () => {
+    const bare = mkdtempSync(join(tmpdir(), 'red-button-no-parser-'))
+    try {
+      cpSync(await actionCopy(), bare, { recursive: true })
+      for (const f of ['lint.js', 'libpg-query.cjs', 'libpg-query.wasm'])
+        rmSync(join(bare, 'dist', 'chunks', f))
+      const env = { ...baseEnv(job, api.url, DEFAULT_SHA), RED_BUTTON_NOW: TUESDAY }
+      const inputs = {
+        environment: 'production',
+        'dry-run': 'true',
+        'required-approvals': '0',
+        'monitoring-url': `${service.url}/health`,
+        'rollback-command': 'true',
+        'pr-comment': 'false'
+      }
+      const plain = await runStep(
+        'index.js',
+        job,
+        { ...env, ...inputEnv(inputs, TOKEN) },
+        { actionDir: bare }
+      )
+      expect(plain.outputs.status).toBe('planned')
+      const linted = await runStep(
+        'index.js',
+        job,
+        { ...env, ...inputEnv({ ...inputs, 'migrations-path': 'db/migrations/*.sql' }, TOKEN) },
+        { actionDir: bare }
+      )
+      // asked for, the parser is loaded, and its absence is a bug of the bundle, said as such
+      expect(linted.outputs.status).toBe('aborted')
+      expect(linted.stdout).toMatch(/unexpected error|Cannot find module|ERR_MODULE_NOT_FOUND/)
+    } finally {
+      rmSync(bare, { recursive: true, force: true })
+    }
   })
 })

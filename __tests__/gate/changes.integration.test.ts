@@ -344,6 +344,18 @@ describe("this release's migrations", () => {
     )
   })
 
+  it('a failed compare leaves the files unknown: said, not linted, never a stop', async () => {
+    seedMigrations()
+    write('db/migrations/001_old.sql', 'ALTER TABLE users DROP COLUMN fax;') // applied long ago
+    gh.failNext(10, 500, /\/compare\//)
+    const r = await gate(migrationInputs)
+    expect(r.decision).toBe('go')
+    expect(r.migrationFiles).toEqual([])
+    expect(r.checklist.find((i) => i.id === 'migrations')?.detail).toMatch(
+      /^migrate-check-command exited 0 in 300ms; this release's migration files are unknown, so not linted \(the compare failed: .*500/
+    )
+  })
+
   it('without a previous deployment, every matching file of the workspace counts', async () => {
     seedGreenRepo(gh, RELEASE)
     seedStagingSuccess(gh, RELEASE, 'v1.2.0')

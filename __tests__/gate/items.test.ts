@@ -12,7 +12,7 @@ import { displayUrl, evaluateMonitoring } from '../../src/gate/monitoring.js'
 import { evaluateRollback } from '../../src/gate/rollback.js'
 import { evaluateStaging } from '../../src/gate/staging.js'
 import { decide } from '../../src/gate/verdict.js'
-import type { ChecklistItem, ItemId } from '../../src/record/types.js'
+import type { ChecklistItem, ItemId, MigrationFinding } from '../../src/record/types.js'
 import { deployment, redButtonPayload, SHA, WEDNESDAY } from './facts.js'
 
 const MINUTE = 60_000
@@ -113,6 +113,103 @@ describe('evaluateMigrations', () => {
     )
     expect(ko.status).toBe('fail')
     expect(ko.detail).toBe('migrate-check-command failed: exit code 3')
+  })
+
+  describe("with this release's migration files (migrations-path)", () => {
+    const finding = (extra: Partial<MigrationFinding> = {}): MigrationFinding => ({
+      file: 'db/7.sql',
+      line: 2,
+      rule: 'drop-column',
+      severity: 'error',
+      detail: 'DROP COLUMN users.email deletes the column and its data',
+      ...extra
+    })
+    const files = (findings: MigrationFinding[], extra = {}) => ({
+      files: { files: ['db/7.sql'], source: 'compare' as const, findings, ...extra },
+      lint: 'error' as const
+    })
+    const check = { ok: true, durationMs: 1000, reason: '' }
+    const commands = { migrate: 'm', migrateCheck: 'c' }
+
+    it('a data-losing finding fails, naming file, line and rule, and how to allow it', () => {
+      const item = evaluateMigrations(
+        commands,
+        check,
+        'en',
+        files([finding(), finding({ line: 9 })])
+      )
+      expect(item).toMatchObject({ status: 'fail' })
+      expect(item.detail).toBe(
+        'db/7.sql:2 drop-column: DROP COLUMN users.email deletes the column and its data (and 1 more); allow it with "-- red-button: allow drop-column" on the line before'
+      )
+    })
+
+    it('allowed, or under warn, it passes and is said', () => {
+      const allowed = evaluateMigrations(commands, check, 'en', files([finding({ allowed: true })]))
+      expect(allowed).toMatchObject({ status: 'pass' })
+      expect(allowed.detail).toBe(
+        'migrate-check-command exited 0 in 1s; 1 migration file of this release checked; allowed: drop-column (db/7.sql:2)'
+      )
+      const warned = evaluateMigrations(commands, check, 'en', {
+        ...files([finding()]),
+        lint: 'warn'
+      })
+      expect(warned).toMatchObject({ status: 'pass' })
+      expect(warned.detail).toContain('warnings: drop-column (db/7.sql:2)')
+    })
+
+    it('warnings never fail; a syntax error always does, even under warn', () => {
+      const lock = finding({ rule: 'require-concurrent-index', severity: 'warning' })
+      expect(evaluateMigrations(commands, check, 'en', files([lock])).status).toBe('pass')
+      const syntax = finding({ rule: 'syntax-error', detail: 'syntax error at or near "TABEL"' })
+      const item = evaluateMigrations(commands, check, 'en', { ...files([syntax]), lint: 'warn' })
+      expect(item).toMatchObject({
+        status: 'fail',
+        detail: 'db/7.sql:2 does not parse: syntax error at or near "TABEL"'
+      })
+    })
+
+    it('a failed migrate-check is named before the lint', () => {
+      const item = evaluateMigrations(
+        commands,
+        { ok: false, durationMs: 1, reason: 'exit code 1' },
+        'en',
+        files([finding()])
+      )
+      expect(item.detail).toBe('migrate-check-command failed: exit code 1')
+    })
+
+    it('without migrate-command the lint still counts; no file at all is na', () => {
+      expect(evaluateMigrations({}, undefined, 'en', files([finding()])).status).toBe('fail')
+      expect(
+        evaluateMigrations({}, undefined, 'en', {
+          files: { files: [], source: 'compare', findings: [] },
+          lint: 'error'
+        })
+      ).toMatchObject({
+        status: 'na',
+        detail: 'no migration file in this release (migrations-path)'
+      })
+    })
+
+    it('files that cannot be read fail; files unknown (a failed compare) are said, not a stop', () => {
+      const unread = evaluateMigrations(
+        commands,
+        check,
+        'en',
+        files([], { error: 'db/7.sql: not in the workspace' })
+      )
+      expect(unread).toMatchObject({ status: 'fail' })
+      const unknown = evaluateMigrations({}, undefined, 'fr', {
+        files: { files: [], source: 'compare', unknown: 'HTTP 502' },
+        lint: 'error'
+      })
+      expect(unknown).toMatchObject({
+        status: 'na',
+        detail:
+          'les fichiers de migration de cette version sont inconnus, donc non vérifiés (la comparaison a échoué : HTTP 502)'
+      })
+    })
   })
 })
 

@@ -22,6 +22,12 @@ export interface MigrationFileFacts {
   findings?: MigrationFinding[]
   /** the files could not be listed or read */
   error?: string
+  /**
+   * why the release's files are unknown: a previous deployment exists but the compare failed.
+   * Not a reason to stop (the compare never is), and no reason to lint every old migration
+   * either: it is said instead.
+   */
+  unknown?: string
 }
 
 const opts = { dot: true }
@@ -51,6 +57,8 @@ export interface MigrationFileOptions {
 }
 
 export async function collectMigrationFiles(o: MigrationFileOptions): Promise<MigrationFileFacts> {
+  if (o.changes && !o.changes.comparison)
+    return { files: [], source: 'compare', unknown: o.changes.error ?? 'no compare' }
   const compared = o.changes?.comparison?.files
   const fromCompare = compared !== undefined
   let files: string[]

@@ -39,7 +39,14 @@ export function evaluateMigrations(
   const item = itemMaker('migrations', language)
   const files = release?.files
   if (!commands.migrate && (!files || (files.files.length === 0 && !files.error)))
-    return item('na', files ? p.noMigrationFiles : p.noMigrateCommand)
+    return item(
+      'na',
+      files?.unknown
+        ? p.migrationFilesUnknown(files.unknown)
+        : files
+          ? p.noMigrationFiles
+          : p.noMigrateCommand
+    )
   if (commands.migrate && (!commands.migrateCheck || !check)) return item('fail', p.noMigrateCheck)
   if (check && !check.ok) return item('fail', p.migrateCheckFailed(check.reason))
   if (files?.error) return item('fail', p.migrationFilesUnread(files.error))
@@ -59,11 +66,13 @@ export function evaluateMigrations(
   if (files) {
     const n = files.files.length
     parts.push(
-      n === 0
-        ? p.noMigrationFiles
-        : files.findings
-          ? p.migrationFilesChecked(n)
-          : p.migrationFilesListed(n)
+      files.unknown
+        ? p.migrationFilesUnknown(files.unknown)
+        : n === 0
+          ? p.noMigrationFiles
+          : files.findings
+            ? p.migrationFilesChecked(n)
+            : p.migrationFilesListed(n)
     )
     const allowed = findings.filter((f) => f.allowed)
     const reported = findings.filter((f) => !f.allowed)

@@ -83,6 +83,8 @@ const PHRASES = {
     migrateCheckPassed: (ms: string) => `migrate-check-command exited 0 in ${ms}`,
     migrateCheckFailed: (why: string) => `migrate-check-command failed: ${why}`,
     noMigrationFiles: 'no migration file in this release (migrations-path)',
+    migrationFilesUnknown: (why: string) =>
+      `this release's migration files are unknown, so not linted (the compare failed: ${why})`,
     migrationFilesUnread: (why: string) => `could not read this release's migrations: ${why}`,
     migrationFilesChecked: (n: number) =>
       `${n} migration file${n === 1 ? '' : 's'} of this release checked`,
@@ -155,6 +157,8 @@ const PHRASES = {
     migrateCheckPassed: (ms: string) => `migrate-check-command a réussi en ${ms}`,
     migrateCheckFailed: (why: string) => `migrate-check-command a échoué : ${why}`,
     noMigrationFiles: 'aucun fichier de migration dans cette version (migrations-path)',
+    migrationFilesUnknown: (why: string) =>
+      `les fichiers de migration de cette version sont inconnus, donc non vérifiés (la comparaison a échoué : ${why})`,
     migrationFilesUnread: (why: string) =>
       `impossible de lire les migrations de cette version : ${why}`,
     migrationFilesChecked: (n: number) =>
