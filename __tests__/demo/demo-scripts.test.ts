@@ -132,7 +132,11 @@ function alive(pid: number): boolean {
 /** A copy of the demo's migrations plus `extra` files (path under migrations/ -> SQL). */
 function migrationsWith(extra: Record<string, string>): string {
   const dir = join(demoDir, `migrations-${Object.keys(extra).join('-').replace(/\W+/g, '_')}`)
-  cpSync(join(DEMO, 'migrations'), dir, { recursive: true })
+  // the demo's v1 and v2 (v3's lands in this test's own v3 folder instead)
+  cpSync(join(DEMO, 'migrations'), dir, {
+    recursive: true,
+    filter: (src) => !/\/v3(\/|$)/.test(src)
+  })
   for (const [file, text] of Object.entries(extra)) {
     mkdirSync(dirname(join(dir, file)), { recursive: true })
     writeFileSync(join(dir, file), text)

@@ -60,6 +60,13 @@ describe('the change list in every channel', () => {
     }
   })
 
+  it('a blank line ends the findings table, so what follows is not taken into it', () => {
+    for (const md of [renderSummary(released(), 'en'), renderComment(released(), 'en')]) {
+      const after = md.slice(md.indexOf('| require-concurrent-index'))
+      expect(after).toMatch(/^[^\n]*\|\n\n/)
+    }
+  })
+
   it('outside text is escaped for Markdown, and reads as written', () => {
     const md = changesMarkdown(released(), 'en')
     expect(md).toContain('- #124 Fix \\*bold\\* &lt;script&gt; @&#8203;team \\`x\\` (bob)')

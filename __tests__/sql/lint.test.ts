@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { lintMigration } from '../../src/sql/lint.js'
 import { RULE_IDS, RULES, type RuleId } from '../../src/sql/rules.js'
 
@@ -153,6 +155,16 @@ describe('lintMigration: what is not a statement', () => {
     expect(findings.map((f) => [f.rule, f.line])).toEqual([['require-concurrent-index', 4]])
   })
 
+  it('a REFERENCES or CHECK written inline in ADD COLUMN is a constraint added validated', async () => {
+    expect(
+      await rulesOf('ALTER TABLE orders ADD COLUMN user_id int REFERENCES users (id);')
+    ).toEqual(['require-not-valid'])
+    expect(await rulesOf('ALTER TABLE orders ADD COLUMN n int CHECK (n > 0);')).toEqual([
+      'require-not-valid'
+    ])
+    expect(await rulesOf('ALTER TABLE orders ADD COLUMN user_id int;')).toEqual([])
+  })
+
   it('CREATE TABLE IF NOT EXISTS may meet an old table: it is not taken as new', async () => {
     const sql = 'CREATE TABLE IF NOT EXISTS users (id int);\nALTER TABLE users DROP COLUMN mail;'
     expect(await rulesOf(sql)).toEqual(['drop-column'])
@@ -241,6 +253,29 @@ describe('lintMigration: wording', () => {
     expect(findings[0]).toMatchObject({
       detail: 'TRUNCATE t supprime toutes les lignes',
       safer: RULES.truncate.fr.safer
+    })
+  })
+})
+
+describe("the demo's migrations", () => {
+  const dir = join('examples', 'demo', 'migrations')
+  const ups = readdirSync(dir).flatMap((v) =>
+    readdirSync(join(dir, v))
+      .filter((f) => f.endsWith('.up.sql'))
+      .map((f) => join(dir, v, f))
+  )
+
+  it('v1 and v2 pass; v3 adds a foreign key inline (a warning) and drops orders.customer', async () => {
+    const found: Record<string, string[]> = {}
+    for (const file of ups) {
+      const r = await lintMigration(file, readFileSync(file, 'utf8'), 'en')
+      expect(r.parseError).toBeUndefined()
+      found[file] = r.findings.map((f) => `${f.line} ${f.rule}`)
+    }
+    expect(found).toEqual({
+      [join(dir, 'v1', '001_create_orders.up.sql')]: [],
+      [join(dir, 'v2', '001_add_coupon.up.sql')]: [],
+      [join(dir, 'v3', '001_customers.up.sql')]: ['6 require-not-valid', '8 drop-column']
     })
   })
 })

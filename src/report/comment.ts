@@ -50,7 +50,7 @@ export function renderComment(d: DeploymentRecord, language: Language): string {
   if (d.run_url) lines.push(`[${d.run_url.replace(/^https?:\/\//, '')}](${d.run_url})`)
   lines.push('', checklistTable(d, language), '')
   const changes = changesMarkdown(d, language)
-  if (changes) lines.push(changes)
+  if (changes) lines.push(changes, '')
   if (d.steps.length > 0) lines.push(`**${w.steps}**`, '', stepsTable(d.steps), '')
   const head = lines.join('\n')
   let record = recordYaml(d)

@@ -114,7 +114,7 @@ export function renderSummary(d: DeploymentRecord, language: Language): string {
   if (d.reason) parts.push(`**${h.reason}:** ${escapeMarkdown(d.reason)}`, '')
   parts.push(`### ${h.checklist}`, '', checklistTable(d, language), '')
   const changes = changesMarkdown(d, language)
-  if (changes) parts.push(changes)
+  if (changes) parts.push(changes, '')
   if (d.steps.length > 0)
     parts.push(`### ${h.steps}`, '', stepsChart(d.steps), '', stepsTable(d.steps), '')
   const head = parts.join('\n')

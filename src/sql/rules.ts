@@ -191,13 +191,15 @@ export const RULES: Record<RuleId, Rule> = {
     severity: 'warning',
     en: {
       what: (h) =>
-        `ADD CONSTRAINT ${h.name ? `${h.name} ` : ''}without NOT VALID checks every row of ${h.table} under lock`,
-      safer: 'add it NOT VALID, then VALIDATE CONSTRAINT in a later statement'
+        `a foreign key or check${h.name ? ` (${h.name})` : ''} added to ${h.table} without NOT VALID checks every row under lock`,
+      safer:
+        'add the column first, then ADD CONSTRAINT ... NOT VALID, then VALIDATE CONSTRAINT in a later statement'
     },
     fr: {
       what: (h) =>
-        `ADD CONSTRAINT ${h.name ? `${h.name} ` : ''}sans NOT VALID vérifie chaque ligne de ${h.table} sous verrou`,
-      safer: 'l’ajouter NOT VALID, puis VALIDATE CONSTRAINT dans une instruction suivante'
+        `une clé étrangère ou un check${h.name ? ` (${h.name})` : ''} ajouté à ${h.table} sans NOT VALID vérifie chaque ligne sous verrou`,
+      safer:
+        "ajouter d'abord la colonne, puis ADD CONSTRAINT ... NOT VALID, puis VALIDATE CONSTRAINT dans une instruction suivante"
     }
   }
 }
@@ -272,13 +274,17 @@ function alterHits(table: string, cmd: Node): Hit[] {
     case 'AT_AddColumn': {
       const def = field<ColumnDef>(c.def, 'ColumnDef')
       const types = constraintTypes(def)
+      const name = quoteIdent(def?.colname ?? '')
       const required = types.some((t) => t === 'CONSTR_NOTNULL' || t === 'CONSTR_PRIMARY')
       const filled = types.some((t) =>
         ['CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(t)
       )
-      return required && !filled
-        ? [{ rule: 'add-required-column', table, name: quoteIdent(def?.colname ?? '') }]
-        : []
+      const hits: Hit[] = []
+      if (required && !filled) hits.push({ rule: 'add-required-column', table, name })
+      // an inline REFERENCES or CHECK is a constraint added validated: it cannot be NOT VALID
+      if (types.some((t) => t === 'CONSTR_FOREIGN' || t === 'CONSTR_CHECK'))
+        hits.push({ rule: 'require-not-valid', table, name })
+      return hits
     }
     case 'AT_AddConstraint': {
       const con = field<Constraint>(c.def, 'Constraint')
