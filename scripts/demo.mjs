@@ -471,7 +471,7 @@ function baseInputs(standIn, environment, version) {
     'migrate-rollback-command': 'node examples/demo/migrate-rollback.mjs',
     'migrations-path': MIGRATIONS_PATH,
     'smoke-tests': yaml.dump(smoke, { lineWidth: -1 }),
-    'monitor-duration': '2s',
+    'monitor-duration': '1s',
     'monitor-interval': '1s',
     'command-timeout': '1m',
     'checks-timeout': '10s',
