@@ -390,6 +390,20 @@ try {
   {
     const lApi = await startProductionApi()
     closers.push(() => lApi.close())
+    // the running version (its previous deployment), then the commit that adds the files
+    const fileName = (f) => `db/migrations/${String(f).padStart(4, '0')}_t${f}.sql`
+    lApi.addCommit({
+      sha: lApi.state.deployments.find((d) => d.environment === 'production').sha,
+      message: 'Release v1.1.9 (#1)'
+    })
+    lApi.addCommit({
+      sha: DEFAULT_SHA,
+      message: 'Add the tables (#2)',
+      files: Array.from({ length: LINT_FILES }, (_, f) => ({
+        filename: fileName(f),
+        status: 'added'
+      }))
+    })
     const sample = [
       (t) => `CREATE TABLE ${t} (id bigint PRIMARY KEY, name text NOT NULL DEFAULT '');`,
       (t, i) => `ALTER TABLE ${t} ADD COLUMN c${i} text;`,
@@ -410,7 +424,7 @@ try {
               sample[n % sample.length](t, n)
             )
             writeFileSync(
-              join(dir, `${String(f).padStart(4, '0')}_${t}.sql`),
+              join(job.workspace, fileName(f)),
               `BEGIN;\n${lines.join('\n')}\nCOMMIT;\n`
             )
           }

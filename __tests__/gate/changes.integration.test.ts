@@ -40,10 +40,10 @@ afterEach(async () => {
   rmSync(workspace, { recursive: true, force: true })
 })
 
-const ctx = (): RunContext => ({
+const ctx = (sha: string): RunContext => ({
   owner: 'acme',
   repo: 'shop',
-  sha: RELEASE,
+  sha,
   ref: 'refs/heads/main',
   actor: 'alice',
   runId: DEFAULT_RUN_ID,
@@ -54,7 +54,11 @@ const ctx = (): RunContext => ({
   tempDir: tmpdir()
 })
 
-const gate = (inputs: Partial<Record<InputName, string>> = {}): Promise<GateResult> => {
+/** The gate of a production dry run of `sha` (this release unless told). */
+const gate = (
+  inputs: Partial<Record<InputName, string>> = {},
+  sha = RELEASE
+): Promise<GateResult> => {
   const deps: GateDeps = {
     api: connect(gh, clock).api,
     clock,
@@ -72,7 +76,7 @@ const gate = (inputs: Partial<Record<InputName, string>> = {}): Promise<GateResu
       'backup-command': './backup.sh',
       ...inputs
     }),
-    ctx(),
+    ctx(sha),
     deps
   )
 }
@@ -199,27 +203,11 @@ describe('the change list', () => {
   })
 })
 
-async function runGateAt(head: string): Promise<GateResult> {
+/** A release of another commit of the history, green and through staging. */
+function runGateAt(head: string): Promise<GateResult> {
   seedGreenRepo(gh, head)
   seedStagingSuccess(gh, head, 'v-head')
-  const deps: GateDeps = {
-    api: connect(gh, clock).api,
-    clock,
-    log: new MemoryLog(),
-    checkMigrations: async () => ({ ok: true, durationMs: 1, reason: '' }),
-    probeUrl: async (url) => ({ url, ok: true, detail: '200' })
-  }
-  return runGate(
-    parseSettings({
-      environment: 'production',
-      'required-approvals': '0',
-      'dry-run': 'true',
-      'monitoring-url': 'https://grafana.example/api/health',
-      'rollback-command': './rollback.sh'
-    }),
-    { ...ctx(), sha: head },
-    deps
-  )
+  return gate({}, head)
 }
 
 describe("this release's migrations", () => {
