@@ -344,6 +344,29 @@ describe("this release's migrations", () => {
     )
   })
 
+  it('a compare cut at 300 files says the migrations past them were not checked', async () => {
+    seedMigrations()
+    gh.addCommit({
+      sha: sha(6),
+      message: 'Generated files (#200)',
+      files: Array.from({ length: 320 }, (_, i) => ({
+        filename: `gen/${String(i).padStart(3, '0')}.txt`,
+        status: 'added' as const
+      }))
+    })
+    seedGreenRepo(gh, sha(6))
+    seedStagingSuccess(gh, sha(6), 'v1.3.0')
+    const r = await gate(migrationInputs, sha(6))
+    expect(r.changes?.truncated).toBe(true)
+    expect(r.migrationFiles).toEqual([
+      'db/migrations/040_users.sql',
+      'db/migrations/042_exports.sql'
+    ])
+    expect(r.checklist.find((i) => i.id === 'migrations')?.detail).toContain(
+      'GitHub lists only the first 300 files of the compare: migrations past them were not checked'
+    )
+  })
+
   it('without a previous deployment, every matching file of the workspace counts', async () => {
     seedGreenRepo(gh, RELEASE)
     seedStagingSuccess(gh, RELEASE, 'v1.2.0')

@@ -2,6 +2,9 @@ import type { ComparedCommit, Comparison, GitHubApi } from '../github/api.js'
 import type { ChangesRecord, PullRecord } from '../record/types.js'
 import type { DeploymentView } from './deployments.js'
 
+/** the most files GitHub lists in one compare (and 250 commits) */
+export const COMPARE_FILES_MAX = 300
+
 /**
  * What goes out: the commits between the running version (the previous deployment) and this
  * commit, read from `GET compare/{previous_sha}...{sha}`. Never a reason to stop: a compare
@@ -87,7 +90,7 @@ export function changesRecord(facts: ChangeFacts | undefined): ChangesRecord | u
     pulls: pullsOf(c.commits),
     ...(c.status !== 'ahead' && { history: c.status }),
     ...(c.behind_by > 0 && { behind_by: c.behind_by }),
-    ...((c.commits.length < c.total_commits || (c.files?.length ?? 0) >= 300) && {
+    ...((c.commits.length < c.total_commits || (c.files?.length ?? 0) >= COMPARE_FILES_MAX) && {
       truncated: true
     })
   }

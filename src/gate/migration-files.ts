@@ -5,7 +5,7 @@ import { glob } from 'tinyglobby'
 import type { ComparedFile } from '../github/api.js'
 import type { MigrationFinding } from '../record/types.js'
 import type { Language } from '../settings/schema.js'
-import type { ChangeFacts } from './changes.js'
+import { COMPARE_FILES_MAX, type ChangeFacts } from './changes.js'
 
 /**
  * This release's migrations (`migrations-path`): the files matching the globs that the
@@ -28,6 +28,8 @@ export interface MigrationFileFacts {
    * either: it is said instead.
    */
   unknown?: string
+  /** GitHub lists at most 300 files of a compare: migrations past them were not seen */
+  partial?: boolean
 }
 
 const opts = { dot: true }
@@ -59,7 +61,8 @@ export interface MigrationFileOptions {
 export async function collectMigrationFiles(o: MigrationFileOptions): Promise<MigrationFileFacts> {
   if (o.changes && !o.changes.comparison)
     return { files: [], source: 'compare', unknown: o.changes.error ?? 'no compare' }
-  const compared = o.changes?.comparison?.files
+  const comparison = o.changes?.comparison
+  const compared = comparison ? (comparison.files ?? []) : undefined
   const fromCompare = compared !== undefined
   let files: string[]
   try {
@@ -69,7 +72,11 @@ export async function collectMigrationFiles(o: MigrationFileOptions): Promise<Mi
   } catch (e) {
     return { files: [], source: 'workspace', error: (e as Error).message }
   }
-  const facts: MigrationFileFacts = { files, source: fromCompare ? 'compare' : 'workspace' }
+  const facts: MigrationFileFacts = {
+    files,
+    source: fromCompare ? 'compare' : 'workspace',
+    ...((compared?.length ?? 0) >= COMPARE_FILES_MAX && { partial: true })
+  }
   if (o.lint === 'off' || files.length === 0) return facts
   // the parser (WebAssembly, the heavy part of the bundle) is loaded only here
   const { lintMigration } = await import('../sql/lint.js')

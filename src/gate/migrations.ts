@@ -74,6 +74,7 @@ export function evaluateMigrations(
             ? p.migrationFilesChecked(n)
             : p.migrationFilesListed(n)
     )
+    if (files.partial) parts.push(p.migrationFilesPartial)
     const allowed = findings.filter((f) => f.allowed)
     const reported = findings.filter((f) => !f.allowed)
     if (reported.length > 0) parts.push(p.migrationWarnings(brief(reported)))

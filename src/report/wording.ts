@@ -83,6 +83,8 @@ const PHRASES = {
     migrateCheckPassed: (ms: string) => `migrate-check-command exited 0 in ${ms}`,
     migrateCheckFailed: (why: string) => `migrate-check-command failed: ${why}`,
     noMigrationFiles: 'no migration file in this release (migrations-path)',
+    migrationFilesPartial:
+      'GitHub lists only the first 300 files of the compare: migrations past them were not checked',
     migrationFilesUnknown: (why: string) =>
       `this release's migration files are unknown, so not linted (the compare failed: ${why})`,
     migrationFilesUnread: (why: string) => `could not read this release's migrations: ${why}`,
@@ -157,6 +159,8 @@ const PHRASES = {
     migrateCheckPassed: (ms: string) => `migrate-check-command a réussi en ${ms}`,
     migrateCheckFailed: (why: string) => `migrate-check-command a échoué : ${why}`,
     noMigrationFiles: 'aucun fichier de migration dans cette version (migrations-path)',
+    migrationFilesPartial:
+      "GitHub ne liste que les 300 premiers fichiers de la comparaison : les migrations au-delà n'ont pas été vérifiées",
     migrationFilesUnknown: (why: string) =>
       `les fichiers de migration de cette version sont inconnus, donc non vérifiés (la comparaison a échoué : ${why})`,
     migrationFilesUnread: (why: string) =>
