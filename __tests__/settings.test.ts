@@ -149,6 +149,20 @@ describe('parseSettings defaults', () => {
     expect(t.webhook).toEqual({ url: 'https://hooks.example.com/rb', secret: 's3cret' })
   })
 
+  it('reads migrations-path one glob a line or as a YAML list, never split on the commas of braces', () => {
+    expect(parseSettings({ ...BASE }).migrationsPath).toEqual([])
+    expect(parseSettings({ ...BASE }).migrationLint).toBe('error')
+    expect(
+      parseSettings({ ...BASE, 'migrations-path': 'db/{up,down}/*.sql' }).migrationsPath
+    ).toEqual(['db/{up,down}/*.sql'])
+    expect(
+      parseSettings({ ...BASE, 'migrations-path': 'db/a/*.sql\ndb/b/*.sql' }).migrationsPath
+    ).toEqual(['db/a/*.sql', 'db/b/*.sql'])
+    expect(
+      parseSettings({ ...BASE, 'migrations-path': '[db/a/*.sql, "db/{x,y}.sql"]' }).migrationsPath
+    ).toEqual(['db/a/*.sql', 'db/{x,y}.sql'])
+  })
+
   it('lists the secrets to mask', () => {
     expect(
       secretValues({ 'github-token': 'ghs_x', 'slack-webhook': ' https://hooks/x ', reason: 'r' })

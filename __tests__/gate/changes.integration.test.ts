@@ -248,11 +248,11 @@ describe("this release's migrations", () => {
   it('are the added or changed files of the compare that match; the record lists them', async () => {
     seedMigrations()
     const r = await gate(migrationInputs)
-    expect(r.migrationFiles).toEqual([
+    expect(r.facts.migrationFiles?.files).toEqual([
       'db/migrations/040_users.sql',
       'db/migrations/042_exports.sql'
     ])
-    expect(r.migrationFindings).toEqual([])
+    expect(r.facts.migrationFiles?.findings).toEqual([])
     const item = r.checklist.find((i) => i.id === 'migrations')
     expect(item).toMatchObject({ status: 'pass' })
     expect(item?.detail).toContain('2 migration files of this release checked')
@@ -268,7 +268,7 @@ describe("this release's migrations", () => {
     expect(item?.detail).toMatch(
       /^db\/migrations\/042_exports\.sql:2 drop-column: DROP COLUMN users\.email/
     )
-    expect(r.migrationFindings).toEqual([
+    expect(r.facts.migrationFiles?.findings).toEqual([
       expect.objectContaining({
         file: 'db/migrations/042_exports.sql',
         line: 2,
@@ -286,7 +286,7 @@ describe("this release's migrations", () => {
     )
     const r = await gate(migrationInputs)
     expect(r.decision).toBe('go')
-    expect(r.migrationFindings).toEqual([
+    expect(r.facts.migrationFiles?.findings).toEqual([
       expect.objectContaining({ line: 3, rule: 'drop-column', allowed: true })
     ])
     expect(r.checklist.find((i) => i.id === 'migrations')?.detail).toContain(
@@ -305,8 +305,8 @@ describe("this release's migrations", () => {
     write('db/migrations/042_exports.sql', 'THIS IS NOT SQL')
     const off = await gate({ ...migrationInputs, 'migration-lint': 'off' })
     expect(off.decision).toBe('go')
-    expect(off.migrationFindings).toBeUndefined()
-    expect(off.migrationFiles).toHaveLength(2)
+    expect(off.facts.migrationFiles?.findings).toBeUndefined()
+    expect(off.facts.migrationFiles?.files).toHaveLength(2)
   })
 
   it('a file that does not parse fails the item, naming file and line', async () => {
@@ -338,7 +338,7 @@ describe("this release's migrations", () => {
     gh.failNext(10, 500, /\/compare\//)
     const r = await gate(migrationInputs)
     expect(r.decision).toBe('go')
-    expect(r.migrationFiles).toEqual([])
+    expect(r.facts.migrationFiles?.files).toEqual([])
     expect(r.checklist.find((i) => i.id === 'migrations')?.detail).toMatch(
       /^migrate-check-command exited 0 in 300ms; this release's migration files are unknown, so not linted \(the compare failed: .*500/
     )
@@ -358,7 +358,7 @@ describe("this release's migrations", () => {
     seedStagingSuccess(gh, sha(6), 'v1.3.0')
     const r = await gate(migrationInputs, sha(6))
     expect(r.changes?.truncated).toBe(true)
-    expect(r.migrationFiles).toEqual([
+    expect(r.facts.migrationFiles?.files).toEqual([
       'db/migrations/040_users.sql',
       'db/migrations/042_exports.sql'
     ])
@@ -374,7 +374,10 @@ describe("this release's migrations", () => {
     write('db/migrations/002_drop.sql', DROP)
     write('db/seeds/fixtures.sql', 'TRUNCATE users;')
     const r = await gate(migrationInputs)
-    expect(r.migrationFiles).toEqual(['db/migrations/001_init.sql', 'db/migrations/002_drop.sql'])
+    expect(r.facts.migrationFiles?.files).toEqual([
+      'db/migrations/001_init.sql',
+      'db/migrations/002_drop.sql'
+    ])
     expect(r.decision).toBe('abort')
   })
 
@@ -383,7 +386,7 @@ describe("this release's migrations", () => {
     write('db/migrations/042_exports.sql', DROP)
     const r = await gate({ ...migrationInputs, migrations: 'add_exports' })
     expect(r.decision).toBe('abort')
-    expect(r.migrationFiles).toHaveLength(2)
+    expect(r.facts.migrationFiles?.files).toHaveLength(2)
   })
 
   it('without migrate-command the lint still guards the release', async () => {

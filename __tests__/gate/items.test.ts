@@ -125,7 +125,7 @@ describe('evaluateMigrations', () => {
       ...extra
     })
     const files = (findings: MigrationFinding[], extra = {}) => ({
-      files: { files: ['db/7.sql'], source: 'compare' as const, findings, ...extra },
+      files: { files: ['db/7.sql'], findings, ...extra },
       lint: 'error' as const
     })
     const check = { ok: true, durationMs: 1000, reason: '' }
@@ -183,7 +183,7 @@ describe('evaluateMigrations', () => {
       expect(evaluateMigrations({}, undefined, 'en', files([finding()])).status).toBe('fail')
       expect(
         evaluateMigrations({}, undefined, 'en', {
-          files: { files: [], source: 'compare', findings: [] },
+          files: { files: [], findings: [] },
           lint: 'error'
         })
       ).toMatchObject({
@@ -201,7 +201,7 @@ describe('evaluateMigrations', () => {
       )
       expect(unread).toMatchObject({ status: 'fail' })
       const unknown = evaluateMigrations({}, undefined, 'fr', {
-        files: { files: [], source: 'compare', unknown: 'HTTP 502' },
+        files: { files: [], unknown: 'HTTP 502' },
         lint: 'error'
       })
       expect(unknown).toMatchObject({

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import type { GitHubApi, PullRequest } from '../github/api.js'
 import type { RunContext } from '../github/context.js'
-import type { ChangesRecord, ChecklistItem, Decision, MigrationFinding } from '../record/types.js'
+import type { ChangesRecord, ChecklistItem, Decision } from '../record/types.js'
 import { activeWindow, windowsFor } from '../schedule/windows.js'
 import type { Settings } from '../settings/schema.js'
 import { evaluateBackup } from './backup.js'
@@ -54,10 +54,6 @@ export interface GateResult {
   previous?: DeploymentView
   /** what goes out (the record's `changes`) */
   changes?: ChangesRecord
-  /** this release's migration files (with migrations-path) */
-  migrationFiles?: string[]
-  /** what the SQL lint found in them */
-  migrationFindings?: MigrationFinding[]
 }
 
 export interface GateDeps {
@@ -249,9 +245,7 @@ export function evaluate(
     nextWindow: window.nextWindow,
     overridden: window.overridden,
     previous: previousDeployment(facts.deployments.target),
-    changes: changesRecord(facts.changes),
-    migrationFiles: facts.migrationFiles?.files,
-    migrationFindings: facts.migrationFiles?.findings
+    changes: changesRecord(facts.changes)
   }
 }
 

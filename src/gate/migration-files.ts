@@ -16,8 +16,6 @@ import { COMPARE_FILES_MAX, type ChangeFacts } from './changes.js'
 export interface MigrationFileFacts {
   /** repository paths, in the order they sort (the order migration tools apply them) */
   files: string[]
-  /** where the list came from */
-  source: 'compare' | 'workspace'
   /** unset when `migration-lint: off` */
   findings?: MigrationFinding[]
   /** the files could not be listed or read */
@@ -60,21 +58,19 @@ export interface MigrationFileOptions {
 
 export async function collectMigrationFiles(o: MigrationFileOptions): Promise<MigrationFileFacts> {
   if (o.changes && !o.changes.comparison)
-    return { files: [], source: 'compare', unknown: o.changes.error ?? 'no compare' }
+    return { files: [], unknown: o.changes.error ?? 'no compare' }
   const comparison = o.changes?.comparison
   const compared = comparison ? (comparison.files ?? []) : undefined
-  const fromCompare = compared !== undefined
   let files: string[]
   try {
-    files = fromCompare
+    files = compared
       ? releaseMigrations(compared, o.globs)
       : (await glob(o.globs, { cwd: o.workspace, onlyFiles: true, ...opts })).sort()
   } catch (e) {
-    return { files: [], source: 'workspace', error: (e as Error).message }
+    return { files: [], error: (e as Error).message }
   }
   const facts: MigrationFileFacts = {
     files,
-    source: fromCompare ? 'compare' : 'workspace',
     ...((compared?.length ?? 0) >= COMPARE_FILES_MAX && { partial: true })
   }
   if (o.lint === 'off' || files.length === 0) return facts

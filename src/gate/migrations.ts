@@ -20,7 +20,7 @@ const at = (f: MigrationFinding) => `${f.file}:${f.line}`
 const brief = (list: MigrationFinding[]) => list.map((f) => `${f.rule} (${at(f)})`).join(', ')
 
 /** The findings that stop the release under the lint mode: syntax errors always. */
-export function blockingFindings(
+function blockingFindings(
   findings: MigrationFinding[],
   lint: Settings['migrationLint']
 ): MigrationFinding[] {

@@ -15,7 +15,9 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
     checklist: state.gate?.checklist ?? [],
     // the workflow's list when given, else the files the release brings (migrations-path)
     migrations:
-      settings.migrations.length > 0 ? settings.migrations : (state.gate?.migrationFiles ?? []),
+      settings.migrations.length > 0
+        ? settings.migrations
+        : (state.gate?.facts.migrationFiles?.files ?? []),
     rollback_plan: rollbackPlanText(settings, previous?.version ?? ''),
     notify: { before: 'none', after: 'none' },
     smoke_tests: settings.smokeTests.map((c) => c.name),
@@ -38,7 +40,7 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
         : undefined,
     timezone: zone,
     changes: state.gate?.changes,
-    migration_findings: state.gate?.migrationFindings,
+    migration_findings: state.gate?.facts.migrationFiles?.findings,
     started_at: formatInZone(state.startedAt, zone),
     finished_at: formatInZone(clock.now(), zone),
     steps: []

@@ -19,10 +19,12 @@ export interface GateView {
   previous?: { version: string; sha: string }
   /** what goes out */
   changes?: ChangesRecord
-  /** this release's migration files (with migrations-path) */
-  migrationFiles?: string[]
-  migrationFindings?: MigrationFinding[]
-  facts: { isProduction: boolean; incidents?: { alerts: Array<{ fingerprint: string }> } }
+  facts: {
+    isProduction: boolean
+    incidents?: { alerts: Array<{ fingerprint: string }> }
+    /** this release's migration files and what the SQL lint found (with migrations-path) */
+    migrationFiles?: { files: string[]; findings?: MigrationFinding[] }
+  }
 }
 
 /** What a run is about: fixed once it starts (the gate's result once decided). */

@@ -56,7 +56,7 @@ const WORDS = {
 
 export const changeWords = (language: Language) => WORDS[language]
 
-export interface ChangeText {
+interface ChangeText {
   /** "14 commits since v1.1.9", or why the list is unknown */
   headline: string
   /** what is odd about the history (behind, diverged, truncated) */
@@ -68,7 +68,7 @@ export interface ChangeText {
 }
 
 /** The change list of a record in words; undefined when there is none (no previous version). */
-export function changeText(d: DeploymentRecord, language: Language): ChangeText | undefined {
+function changeText(d: DeploymentRecord, language: Language): ChangeText | undefined {
   const c = d.changes
   if (!c) return undefined
   const w = WORDS[language]
@@ -88,13 +88,14 @@ export function changeText(d: DeploymentRecord, language: Language): ChangeText 
   }
 }
 
-export const pullLine = (p: PullRecord): string =>
-  `#${p.number} ${p.title}${p.author ? ` (${p.author})` : ''}`
+/** "#123 Add user exports (alice)"; `esc` escapes the outside text (title, login), never the number. */
+const pullLine = (p: PullRecord, esc: (s: string) => string = (s) => s): string =>
+  `#${p.number} ${esc(p.title)}${p.author ? ` (${esc(p.author)})` : ''}`
 
 const findingMark = (f: MigrationFinding): string =>
   f.allowed ? '☑️' : f.severity === 'error' ? '⛔' : '⚠️'
 
-export function findingLine(f: MigrationFinding, language: Language): string {
+function findingLine(f: MigrationFinding, language: Language): string {
   const w = WORDS[language]
   const mark = findingMark(f)
   const allowed = f.allowed ? ` (${w.allowed})` : ''
@@ -107,7 +108,7 @@ export function changeLines(d: DeploymentRecord, language: Language): string[] {
   const lines: string[] = []
   const text = changeText(d, language)
   if (text) {
-    lines.push(text.headline, ...text.notes, ...text.pulls.map(pullLine))
+    lines.push(text.headline, ...text.notes, ...text.pulls.map((p) => pullLine(p)))
     if (text.more) lines.push(text.more)
   }
   if (d.migrations.length > 0) lines.push(`${w.migrations}: ${d.migrations.join(', ')}`)
@@ -133,13 +134,8 @@ export function changesMarkdown(d: DeploymentRecord, language: Language): string
     out.push(`${escapeMarkdown(text.headline)}${link}`, '')
     for (const note of text.notes) out.push(`> ${escapeMarkdown(note)}`, '')
     if (text.pulls.length > 0) {
-      // the number is ours (GitHub links it to the pull request); title and login are outside text
-      out.push(
-        ...text.pulls.map(
-          (p) =>
-            `- #${p.number} ${escapeMarkdown(p.title)}${p.author ? ` (${escapeMarkdown(p.author)})` : ''}`
-        )
-      )
+      // the number stays as it is: GitHub links it to the pull request
+      out.push(...text.pulls.map((p) => `- ${pullLine(p, escapeMarkdown)}`))
       if (text.more) out.push(`- ${escapeMarkdown(text.more)}`)
       out.push('')
     }

@@ -98,10 +98,13 @@ export function url(t: string, bad: Bad): string | undefined {
   return t
 }
 
+/** Text that is a YAML list (`[a, b]` or `- a`) rather than plain separated values. */
+const isYamlList = (t: string): boolean => /^\s*(\[|- )/.test(t)
+
 /** A list given as YAML (`[a, b]` or `- a`) or as comma/newline separated text. */
 export function yamlOrList(t: string, bad: Bad): string[] {
   if (t === '') return []
-  if (/^\s*(\[|- )/.test(t)) {
+  if (isYamlList(t)) {
     try {
       const parsed = yaml.load(t)
       if (Array.isArray(parsed)) {
@@ -188,7 +191,7 @@ export function datadogSite(text: string, bad: Bad): string {
  */
 export function globs(t: string, bad: Bad): string[] {
   // one glob a line, or a YAML list: never split on commas, which braces use (`{up,down}`)
-  const items = /^\s*(\[|- )/.test(t)
+  const items = isYamlList(t)
     ? yamlOrList(t, bad)
     : t
         .split('\n')

@@ -19,12 +19,23 @@ export interface FileLint {
 
 const ALLOW = /^--\s*red-button:\s*allow\s+(.+)$/i
 
-/** 1-based line of a byte offset in UTF-8 text (libpg-query's locations count bytes). */
-function lineAtByte(bytes: Buffer, offset: number): number {
-  let line = 1
-  const end = Math.min(offset, bytes.length)
-  for (let i = 0; i < end; i++) if (bytes[i] === 0x0a) line++
-  return line
+/**
+ * The 1-based line of a byte offset in the UTF-8 text (libpg-query's locations count bytes),
+ * by a binary search over where each line starts: a file of many statements stays linear.
+ */
+function lineFinder(bytes: Buffer): (offset: number) => number {
+  const starts = [0]
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) starts.push(i + 1)
+  return (offset) => {
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((starts[mid] ?? 0) <= offset) lo = mid
+      else hi = mid - 1
+    }
+    return lo + 1
+  }
 }
 
 /** 1-based line of a character position (PostgreSQL's error cursor counts characters). */
@@ -39,14 +50,17 @@ function lineAtChar(text: string, position: number): number {
 }
 
 /** The rules each line allows: `-- red-button: allow drop-column, rename-column`. */
-function allowances(tokens: { tokenName: string; text: string; start: number }[], bytes: Buffer) {
+function allowances(
+  tokens: { tokenName: string; text: string; start: number }[],
+  lineAt: (offset: number) => number
+) {
   const byLine = new Map<number, Set<string>>()
   for (const t of tokens) {
     if (t.tokenName !== 'SQL_COMMENT') continue
     const m = ALLOW.exec(t.text.trim())
     if (!m) continue
     const rules = (m[1] ?? '').split(/[\s,]+/).filter((r) => RULE_IDS.includes(r as RuleId))
-    byLine.set(lineAtByte(bytes, t.start), new Set(rules))
+    byLine.set(lineAt(t.start), new Set(rules))
   }
   return byLine
 }
@@ -71,18 +85,19 @@ export async function lintMigration(
       }
     }
   }
-  const bytes = Buffer.from(sql, 'utf8')
+  const lineAt = lineFinder(Buffer.from(sql, 'utf8'))
   const { tokens } = await scan(sql)
   // a statement's line is that of its first word: comments before it are not the statement
   const words = tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT')
-  const allowed = allowances(tokens, bytes)
+  const allowed = allowances(tokens, lineAt)
   const created = new Set<string>()
   const findings: MigrationFinding[] = []
+  let word = 0 // statements come in order: their first words too
   for (const s of tree.stmts ?? []) {
     const stmt = (s.stmt ?? {}) as Record<string, unknown>
     const from = s.stmt_location ?? 0
-    const first = words.find((t) => t.start >= from)
-    const line = lineAtByte(bytes, first?.start ?? from)
+    while (word < words.length && (words[word]?.start ?? 0) < from) word++
+    const line = lineAt(words[word]?.start ?? from)
     for (const hit of hitsOf(stmt)) {
       // a table made earlier in this file has no rows yet and no running code that reads it
       if (created.has(hit.table)) continue

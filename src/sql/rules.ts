@@ -225,11 +225,11 @@ const field = <T>(node: unknown, type: string): T | undefined =>
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
 
 /** An identifier as it would be written back: quoted when it needs quotes. */
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`
 }
 
-export function tableName(rv: RangeVar | undefined): string {
+function tableName(rv: RangeVar | undefined): string {
   const parts = [rv?.schemaname, rv?.relname].filter((p): p is string => Boolean(p))
   return parts.map(quoteIdent).join('.')
 }
