@@ -499,3 +499,42 @@ smoke-tests:
     expect(() => mergeInputs(inputs({}), workspace)).not.toThrow()
   })
 })
+
+describe('inputs of the contract this version does not act on yet', () => {
+  // each issue that builds one replaces its row here with tests of what it does
+  it.each([
+    ['forward-only-migrations', 'true'],
+    ['environment-url', 'https://shop.example'],
+    ['bake-time', '30m'],
+    ['holidays', 'FR'],
+    ['freeze-calendar', 'freeze.ics'],
+    ['deploy-hours', 'Mon-Fri 09:00-17:00'],
+    ['runway', '45m'],
+    ['resume-postponed', 'true'],
+    ['postpone-expiry', '7d'],
+    ['slack-token', 'xoxb-1-2-3'],
+    ['slack-channel', 'C0123456']
+  ] as [InputName, string][])('refuses %s: %s before anything runs', (name, value) => {
+    expect(problemOf({ ...BASE, [name]: value }).message).toMatch(
+      new RegExp(`input "${name}": expected no value: .* is not supported by this version`)
+    )
+  })
+
+  it('accepts their defaults written out', () => {
+    expect(() =>
+      parseSettings({
+        ...BASE,
+        'forward-only-migrations': 'false',
+        'bake-time': '0',
+        'resume-postponed': 'false',
+        'slack-api-url': 'https://slack.com/api/'
+      })
+    ).not.toThrow()
+  })
+
+  it('still requires an environment outside resume mode', () => {
+    expect(problemOf({ 'deploy-command': './deploy.sh' }).message).toMatch(
+      /input "environment": expected a non-empty name \(required unless resume-postponed is true\)/
+    )
+  })
+})

@@ -95,7 +95,7 @@ const text = (name: InputName) => input(name, (t) => t)
  */
 export const settingsSchema = z
   .object({
-    environment: input('environment', read.name()),
+    environment: input('environment', read.singleLine),
     version: input('version', read.singleLine),
     urgency: input('urgency', read.oneOf(['P1', 'P2', 'P3', 'P4'] as const, 'P3')),
     reason: text('reason'),
@@ -110,6 +110,14 @@ export const settingsSchema = z
     'migrate-check-command': input('migrate-check-command', read.script),
     'migrate-command': input('migrate-command', read.script),
     'migrate-rollback-command': input('migrate-rollback-command', read.script),
+    'forward-only-migrations': input(
+      'forward-only-migrations',
+      read.notYet('forward-only migrations', read.bool(false), (v) => !v)
+    ),
+    'environment-url': input(
+      'environment-url',
+      read.notYet('environment-url', read.url, (v) => v === undefined)
+    ),
     migrations: input('migrations', read.listOf),
     'command-timeout': input('command-timeout', read.duration('15m')),
     'required-checks': input('required-checks', (t, bad) =>
@@ -117,12 +125,40 @@ export const settingsSchema = z
     ),
     'checks-timeout': input('checks-timeout', read.duration('10m')),
     'staging-environment': input('staging-environment', read.name('staging')),
+    'bake-time': input(
+      'bake-time',
+      read.notYet('bake time', read.duration('0', true), (v) => v === 0)
+    ),
     'production-environments': input('production-environments', (t, bad) =>
       t ? read.yamlOrList(t, bad) : ['production']
     ),
     'monitoring-url': input('monitoring-url', read.urls),
     timezone: input('timezone', read.timeZone),
     freeze: input('freeze', read.structured(freezeListSchema, 'a list of freeze windows')),
+    holidays: input(
+      'holidays',
+      read.notYet('holidays', read.listOf, (v) => v.length === 0)
+    ),
+    'freeze-calendar': input(
+      'freeze-calendar',
+      read.notYet('freeze-calendar', read.listOf, (v) => v.length === 0)
+    ),
+    'deploy-hours': input(
+      'deploy-hours',
+      read.notYet('deploy-hours', read.optional, (v) => v === undefined)
+    ),
+    runway: input(
+      'runway',
+      read.notYet('runway', read.optional, (v) => v === undefined)
+    ),
+    'resume-postponed': input(
+      'resume-postponed',
+      read.notYet('resume mode', read.bool(false), (v) => !v)
+    ),
+    'postpone-expiry': input(
+      'postpone-expiry',
+      read.notYet('postpone-expiry', read.optional, (v) => v === undefined)
+    ),
     'smoke-tests': input('smoke-tests', read.structured(checkListSchema, 'a list of checks')),
     'monitor-checks': input('monitor-checks', read.structured(checkListSchema, 'a list of checks')),
     'monitor-duration': input('monitor-duration', read.duration('30m', true)),
@@ -130,6 +166,15 @@ export const settingsSchema = z
     'monitor-failures': input('monitor-failures', read.positiveInt(1)),
     'notify-lead-time': input('notify-lead-time', read.duration('0s', true)),
     'slack-webhook': input('slack-webhook', read.url),
+    'slack-token': input(
+      'slack-token',
+      read.notYet('slack-token', read.token, (v) => v === undefined)
+    ),
+    'slack-channel': input(
+      'slack-channel',
+      read.notYet('slack-channel', read.optional, (v) => v === undefined)
+    ),
+    'slack-api-url': input('slack-api-url', read.url),
     'teams-webhook': input('teams-webhook', read.url),
     'webhook-url': input('webhook-url', read.url),
     'webhook-secret': input('webhook-secret', read.optional),
@@ -153,6 +198,8 @@ export const settingsSchema = z
     (v, ctx) => {
       const bad = (name: InputName, expected: string) =>
         ctx.addIssue({ code: 'custom', message: problem(name, expected) })
+      if (!v.environment && !v['resume-postponed'])
+        bad('environment', 'a non-empty name (required unless resume-postponed is true)')
       if (!v['dry-run'] && !v['deploy-command'])
         bad('deploy-command', 'a command (required unless dry-run is true)')
       if (v.urgency === 'P1' && v.reason === '')
@@ -167,7 +214,7 @@ export const settingsSchema = z
     { when: () => true }
   )
   .transform((v): Settings => ({
-    environment: v.environment,
+    environment: v.environment ?? '',
     version: v.version,
     urgency: v.urgency,
     reason: v.reason,
