@@ -503,8 +503,6 @@ smoke-tests:
 describe('inputs of the contract this version does not act on yet', () => {
   // each issue that builds one replaces its row here with tests of what it does
   it.each([
-    ['forward-only-migrations', 'true'],
-    ['environment-url', 'https://shop.example'],
     ['bake-time', '30m'],
     ['holidays', 'FR'],
     ['freeze-calendar', 'freeze.ics'],
@@ -524,7 +522,6 @@ describe('inputs of the contract this version does not act on yet', () => {
     expect(() =>
       parseSettings({
         ...BASE,
-        'forward-only-migrations': 'false',
         'bake-time': '0',
         'resume-postponed': 'false',
         'slack-api-url': 'https://slack.com/api/'

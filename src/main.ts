@@ -18,7 +18,7 @@ import type { RunStatus } from './record/types.js'
 import { runCommand } from './run/command.js'
 import { commandEnv } from './run/env.js'
 import { probe } from './run/probes.js'
-import { loadSettings } from './settings/load.js'
+import { loadSettings, settingsForRefusal, settingsWarnings } from './settings/load.js'
 import { SettingsError, type Settings } from './settings/schema.js'
 
 export type { MainDeps } from './finish.js'
@@ -53,6 +53,28 @@ function logChecklist(core: Core, result: GateResult): void {
   core.info(`Decision: ${result.decision}`)
 }
 
+/**
+ * Inputs were refused before anything ran: still outputs, a record (`aborted`, with the
+ * problems as its error) and a summary that says what to fix.
+ */
+async function refuseInputs(
+  e: SettingsError,
+  ctx: RunContext,
+  deps: MainDeps,
+  startedAt: Date
+): Promise<RunStatus> {
+  const settings = settingsForRefusal((name) => deps.core.getInput(name))
+  const given = deps.core.getInput('version').trim()
+  const version =
+    given && given.length <= 255 && !/[\r\n]/.test(given) ? given : defaultVersion(ctx)
+  const recordFile = recordFilePath(ctx, settings, version, startedAt)
+  const subject: RunSubject = { settings, ctx, version, startedAt, recordFile }
+  const state = runState(subject, new RunRecord(makeRecord(subject, deps.clock)))
+  state.run.inputRefused(e.message)
+  await finish(state, deps)
+  return 'aborted'
+}
+
 /** The main step: the one place that decides the step's outcome. */
 export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | undefined> {
   // Defaults are the real runner's, so that `run()` alone works (e.g. under @github/local-action).
@@ -75,25 +97,30 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
   if (!given.clock && fromEnv.shifted)
     core.warning(`RED_BUTTON_NOW: evaluating as if it were ${fromEnv.shifted}`)
   const startedAt = clock.now()
-  let settings: Settings
   let ctx: RunContext
   try {
     ctx = readRunContext(deps.env)
-    settings = loadSettings(core, ctx.workspace)
   } catch (e) {
-    if (e instanceof SettingsError || e instanceof ContextError) {
-      core.setOutput('status', 'aborted')
-      core.setFailed(e.message)
-      return undefined
-    }
-    throw e
+    if (!(e instanceof ContextError)) throw e
+    core.setOutput('status', 'aborted')
+    core.setFailed(e.message)
+    return undefined
   }
-
+  let settings: Settings
+  try {
+    settings = loadSettings(core, ctx.workspace, deps.env)
+  } catch (e) {
+    if (!(e instanceof SettingsError)) throw e
+    return refuseInputs(e, ctx, deps, startedAt)
+  }
   const version = settings.version ?? defaultVersion(ctx)
   const recordFile = recordFilePath(ctx, settings, version, startedAt)
   const api = GitHubApi.forRun(ctx, settings.githubToken, core)
   const subject: RunSubject = { settings, ctx, version, startedAt, recordFile }
   const state = runState(subject, new RunRecord(makeRecord(subject, clock)))
+  const warnings = settingsWarnings(settings)
+  for (const w of warnings) core.warning(w)
+  state.run.warned(...warnings)
   core.info(
     `Red Button: ${version} → ${settings.environment}${settings.dryRun ? ' (dry run)' : ''}`
   )

@@ -268,21 +268,69 @@ describe('evaluateMonitoring', () => {
 })
 
 describe('evaluateRollback', () => {
+  const NO_PLAN = { forwardOnlyMigrations: false }
   it('passes with a command or a plan, and fails with neither', () => {
-    expect(evaluateRollback({ rollback: './rollback.sh' }, undefined, 'en')).toMatchObject({
+    expect(evaluateRollback({ rollback: './rollback.sh' }, NO_PLAN, 'en')).toMatchObject({
       status: 'pass',
       detail: 'rollback-command given'
     })
-    expect(evaluateRollback({}, 'redeploy v1.1 by hand', 'en')).toMatchObject({
+    expect(
+      evaluateRollback({}, { ...NO_PLAN, rollbackPlan: 'redeploy v1.1 by hand' }, 'en')
+    ).toMatchObject({
       status: 'pass',
       detail: 'rollback-plan given (manual rollback)'
     })
-    expect(evaluateRollback({ deploy: './deploy.sh' }, undefined, 'en')).toMatchObject({
+    expect(evaluateRollback({ deploy: './deploy.sh' }, NO_PLAN, 'en')).toMatchObject({
       id: 'rollback',
       item: 'Rollback plan ready',
       status: 'fail',
       detail: 'neither rollback-command nor rollback-plan given'
     })
+  })
+
+  it('asks the schema for a way back whenever the release migrates', () => {
+    const prisma = { rollback: './deploy.sh rollback', migrate: 'npx prisma migrate deploy' }
+    expect(evaluateRollback(prisma, NO_PLAN, 'en')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(
+        /^migrate-command is set but the schema has no way back: give migrate-rollback-command, or forward-only-migrations: true/
+      )
+    })
+    expect(evaluateRollback(prisma, { forwardOnlyMigrations: true }, 'fr')).toMatchObject({
+      status: 'pass',
+      detail:
+        'rollback-command fourni ; le schéma est conservé (migrations forward-only) : un rollback redéploie le code seul'
+    })
+    expect(
+      evaluateRollback({ ...prisma, migrateRollback: './down.sh' }, NO_PLAN, 'en')
+    ).toMatchObject({ status: 'pass', detail: 'rollback-command given' })
+  })
+
+  it('refuses a rollback that destroys data, naming the command and the input', () => {
+    const item = evaluateRollback(
+      {
+        rollback: './deploy.sh rollback',
+        migrate: 'npx prisma migrate deploy',
+        migrateRollback: 'npx prisma migrate reset --force --skip-seed'
+      },
+      NO_PLAN,
+      'en'
+    )
+    expect(item).toMatchObject({
+      status: 'fail',
+      detail:
+        'migrate-rollback-command runs `prisma migrate reset`, which drops the database and every row in it: a rollback that loses data is no plan'
+    })
+    // even a plan in words does not excuse a destructive command
+    expect(
+      evaluateRollback(
+        { rollback: 'bin/rails db:schema:load' },
+        { rollbackPlan: 'by hand', forwardOnlyMigrations: false },
+        'fr'
+      ).detail
+    ).toBe(
+      "rollback-command lance `rails db:schema:load`, qui recrée toutes les tables vides : un rollback qui perd des données n'est pas un plan"
+    )
   })
 })
 

@@ -4,6 +4,7 @@ import type { GitHubApi, PullRequest } from '../github/api.js'
 import type { RunContext } from '../github/context.js'
 import type { ChangesRecord, ChecklistItem, Decision } from '../record/types.js'
 import { activeWindow, windowsFor } from '../schedule/windows.js'
+import { isProductionName } from '../settings/names.js'
 import type { Settings } from '../settings/schema.js'
 import { evaluateBackup } from './backup.js'
 import { changesRecord, collectChangeFacts, comparer, type ChangeFacts } from './changes.js'
@@ -74,8 +75,7 @@ export interface GateDeps {
 export function isProductionTarget(
   settings: Pick<Settings, 'environment' | 'productionEnvironments'>
 ): boolean {
-  const env = settings.environment.toLowerCase()
-  return settings.productionEnvironments.some((p) => p.toLowerCase() === env)
+  return isProductionName(settings.environment, settings.productionEnvironments)
 }
 
 /** Gathers the facts, concurrently where they are independent. */
@@ -214,7 +214,7 @@ export function evaluate(
     ),
     window.item,
     evaluateMonitoring(facts.monitoring, lang),
-    evaluateRollback(settings.commands, settings.rollbackPlan, lang),
+    evaluateRollback(settings.commands, settings, lang),
     evaluateBackup(
       settings.commands,
       { isProduction: facts.isProduction, environment: settings.environment },

@@ -56,6 +56,8 @@ interface Wording {
   nextWindow: (when: string) => string
   previous: (v: string) => string
   error: (e: string) => string
+  schemaKept: string
+  url: (u: string) => string
   before: (v: string, env: string, lead?: string) => string
   headlines: {
     [s in RunStatus]: (v: string, env: string, r: DeploymentRecord, extra: string) => string
@@ -80,6 +82,8 @@ const EN: Wording = {
   nextWindow: (when) => `Next window: ${when}`,
   previous: (v) => `Previous version: ${v}`,
   error: (e) => `Error: ${e}`,
+  schemaKept: 'Schema kept (forward-only migrations): only the code was rolled back',
+  url: (u) => `URL: ${u}`,
   before: (v, env, lead) => `Deploying ${v} to ${env}${lead ? ` in ${lead}` : ''}`,
   headlines: {
     deployed: (v, env) => `${v} deployed to ${env}`,
@@ -113,6 +117,8 @@ const FR: Wording = {
   nextWindow: (when) => `Prochaine fenêtre : ${when}`,
   previous: (v) => `Version précédente : ${v}`,
   error: (e) => `Erreur : ${e}`,
+  schemaKept: 'Schéma conservé (migrations forward-only) : seul le code a été remis en arrière',
+  url: (u) => `URL : ${u}`,
   before: (v, env, lead) => `Déploiement de ${v} en ${env}${lead ? ` dans ${lead}` : ''}`,
   headlines: {
     deployed: (v, env) => `${v} déployée en ${env}`,
@@ -242,7 +248,9 @@ export function buildMessage(
     if (status === 'rollback-failed' && record.previous_version) {
       notes.push(w.previous(oneLine(record.previous_version, 100)))
     }
+    if (record.schema_kept) notes.push(w.schemaKept)
   }
+  if (record.environment_url) notes.push(w.url(oneLine(record.environment_url, 500)))
   if (status !== 'before' && record.error) notes.push(w.error(oneLine(record.error)))
   const urgency = oneLine(record.urgency ?? '', 20)
   const reason = record.reason ? oneLine(record.reason, 500) : undefined

@@ -31,6 +31,7 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
     actor: ctx.actor,
     repository: `${ctx.owner}/${ctx.repo}`,
     run_url: ctx.runUrl,
+    environment_url: settings.environmentUrl,
     previous_version: previous?.version ?? '',
     previous_sha: previous?.sha,
     // when to try again: only where it means something (a postponed run, or a dry run's plan)

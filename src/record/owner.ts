@@ -41,6 +41,11 @@ export class RunRecord {
     this.apply(() => made, { decision })
   }
 
+  /** An input was refused before anything ran: the message says what to fix. */
+  inputRefused(message: string): void {
+    this.apply((d) => t.failed(d, message), { decision: undefined })
+  }
+
   cancelledBeforeStart(): void {
     this.apply((d) => t.failed(d, 'cancelled by the runner before anything ran'), {
       cancelledBeforeStart: true
@@ -92,6 +97,11 @@ export class RunRecord {
           : 'cancelled by the runner; rolled back'
         : undefined
     this.apply((d) => (error ? t.failed(d, error) : d), { rollback: r })
+  }
+
+  /** A rollback of forward-only migrations redeploys the code and keeps the schema. */
+  schemaKept(): void {
+    this.apply((d) => ({ ...d, schema_kept: true }))
   }
 
   failedUnexpectedly(message: string): void {

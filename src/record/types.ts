@@ -21,6 +21,16 @@ export interface ChecklistItem {
   detail: string
 }
 
+/** What a destructive rollback command destroys (the `rollback` item; worded in report/). */
+export type Loss =
+  | 'drops-database'
+  | 'empties-database'
+  | 'recreates-tables'
+  | 'drops-objects'
+  | 'deletes-rows'
+  | 'drops-tables'
+  | 'drops-schema'
+
 export type Decision = 'go' | 'abort' | 'postpone'
 
 export type RunStatus =
@@ -128,6 +138,10 @@ export interface DeploymentRecord {
   notifications?: string[]
   warnings?: string[]
   error?: string
+  /** the rollback redeployed the code only: forward-only migrations keep the schema */
+  schema_kept?: boolean
+  /** the deployed service's URL (environment-url) */
+  environment_url?: string
 }
 
 export interface Record {

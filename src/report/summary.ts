@@ -30,7 +30,10 @@ const HEADINGS = {
     record: 'Record',
     next: 'Next window',
     reason: 'Reason',
-    dryRun: 'Dry run'
+    dryRun: 'Dry run',
+    why: 'Why',
+    schemaKept: 'Schema kept (forward-only migrations): only the code was rolled back.',
+    noCheck: 'No check ran.'
   },
   fr: {
     checklist: 'Checklist',
@@ -41,7 +44,10 @@ const HEADINGS = {
     record: 'Enregistrement',
     next: 'Prochaine fenêtre',
     reason: 'Raison',
-    dryRun: 'Simulation'
+    dryRun: 'Simulation',
+    why: 'Pourquoi',
+    schemaKept: 'Schéma conservé (migrations forward-only) : seul le code a été remis en arrière.',
+    noCheck: 'Aucune vérification lancée.'
   }
 }
 
@@ -111,8 +117,12 @@ export function renderSummary(d: DeploymentRecord, language: Language): string {
   if (answer) parts.push(`**${h.dryRun}${colon(language)}** ${escapeMarkdown(answer)}`, '')
   const next = nextWindowText(d, language)
   if (next) parts.push(`**${h.next}${colon(language)}** ${escapeMarkdown(next)}`, '')
-  if (d.reason) parts.push(`**${h.reason}:** ${escapeMarkdown(d.reason)}`, '')
-  parts.push(`### ${h.checklist}`, '', checklistTable(d, language), '')
+  if (d.error && d.status !== 'deployed' && d.status !== 'planned')
+    parts.push(`**${h.why}${colon(language)}** ${escapeMarkdown(d.error)}`, '')
+  if (d.schema_kept) parts.push(h.schemaKept, '')
+  if (d.reason) parts.push(`**${h.reason}${colon(language)}** ${escapeMarkdown(d.reason)}`, '')
+  if (d.checklist.length > 0) parts.push(`### ${h.checklist}`, '', checklistTable(d, language), '')
+  else if (d.error) parts.push(h.noCheck, '')
   const changes = changesMarkdown(d, language)
   if (changes) parts.push(changes, '')
   if (d.steps.length > 0)

@@ -1,5 +1,27 @@
 import type { Language } from '../settings/schema.js'
-import type { ItemId, RunStatus } from '../record/types.js'
+import type { ItemId, Loss, RunStatus } from '../record/types.js'
+
+/** What a destructive rollback command destroys (the `rollback` item). */
+const LOSSES: Record<Language, Record<Loss, string>> = {
+  en: {
+    'drops-database': 'drops the database and every row in it',
+    'empties-database': 'empties the database',
+    'recreates-tables': 'recreates every table empty',
+    'drops-objects': 'drops every table and object of the schema',
+    'deletes-rows': 'deletes every row of every table',
+    'drops-tables': 'drops every table',
+    'drops-schema': 'drops the schema and every table in it'
+  },
+  fr: {
+    'drops-database': 'supprime la base et toutes ses lignes',
+    'empties-database': 'vide la base',
+    'recreates-tables': 'recrée toutes les tables vides',
+    'drops-objects': 'supprime toutes les tables et objets du schéma',
+    'deletes-rows': 'efface toutes les lignes de toutes les tables',
+    'drops-tables': 'supprime toutes les tables',
+    'drops-schema': 'supprime le schéma et toutes ses tables'
+  }
+}
 
 /** Checklist wording of DESIGN.md section 5, per language. */
 export const ITEM_LABELS: Record<Language, Record<ItemId, string>> = {
@@ -111,6 +133,12 @@ const PHRASES = {
     rollbackCommand: 'rollback-command given',
     rollbackPlan: 'rollback-plan given (manual rollback)',
     rollbackNone: 'neither rollback-command nor rollback-plan given',
+    rollbackNoSchemaWay:
+      'migrate-command is set but the schema has no way back: give migrate-rollback-command, or forward-only-migrations: true when the previous code runs on the new schema (expand/contract)',
+    rollbackForwardOnly:
+      'the schema is kept (forward-only migrations): a rollback redeploys the code only',
+    rollbackDestroys: (input: string, command: string, loss: Loss) =>
+      `${input} runs \`${command}\`, which ${LOSSES.en[loss]}: a rollback that loses data is no plan`,
     backupNoMigrations: 'not needed: no migrate-command, so no data is changed',
     backupOk: 'backup-command given',
     backupNone: 'backup-command is required before migrating production',
@@ -188,6 +216,12 @@ const PHRASES = {
     rollbackCommand: 'rollback-command fourni',
     rollbackPlan: 'rollback-plan fourni (rollback manuel)',
     rollbackNone: 'ni rollback-command ni rollback-plan',
+    rollbackNoSchemaWay:
+      "migrate-command est défini mais le schéma n'a pas de retour : donnez migrate-rollback-command, ou forward-only-migrations: true si l'ancien code tourne sur le nouveau schéma (expand/contract)",
+    rollbackForwardOnly:
+      'le schéma est conservé (migrations forward-only) : un rollback redéploie le code seul',
+    rollbackDestroys: (input: string, command: string, loss: Loss) =>
+      `${input} lance \`${command}\`, qui ${LOSSES.fr[loss]} : un rollback qui perd des données n'est pas un plan`,
     backupNoMigrations: 'inutile : pas de migrate-command, aucune donnée ne change',
     backupOk: 'backup-command fourni',
     backupNone: 'backup-command est obligatoire avant de migrer la production',

@@ -82,7 +82,11 @@ export class GitHubDeployment {
       await this.api.createDeploymentStatus(id, {
         state,
         description,
-        log_url: this.state.ctx.runUrl
+        log_url: this.state.ctx.runUrl,
+        // GitHub's "View deployment" link, on every status (a later one without it clears it)
+        ...(this.state.settings.environmentUrl
+          ? { environment_url: this.state.settings.environmentUrl }
+          : {})
       })
       saveProgress(core, { [STATE.lastStatus]: state })
     } catch (e) {

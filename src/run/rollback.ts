@@ -20,6 +20,12 @@ export async function rollBack(
     const rollbackStep = step.rollback as StepName
     const command =
       rollbackStep === 'rollback' ? settings.commands.rollback : settings.commands.migrateRollback
+    if (!command && rollbackStep === 'migrate-rollback' && settings.forwardOnlyMigrations) {
+      // expand/contract: the previous code runs on the new schema, which stays
+      steps.skip(rollbackStep, 'schema kept: forward-only migrations')
+      run.schemaKept()
+      continue
+    }
     if (!command) {
       const manual = rollbackStep === 'rollback' ? settings.rollbackPlan : undefined
       steps.skip(rollbackStep, manual ? `manual rollback: ${manual}` : `no ${rollbackStep}-command`)

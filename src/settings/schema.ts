@@ -4,6 +4,7 @@ import { checkListSchema, type Check } from '../run/checks.js'
 import { DEFAULT_FREEZE, freezeListSchema, type FreezeWindow } from '../schedule/freeze.js'
 import { problem, SettingsError } from './errors.js'
 import { INPUT_NAMES, type InputName, type Raw } from './inputs.js'
+import { productionLookAlike } from './names.js'
 import * as read from './readers.js'
 
 export { SettingsError } from './errors.js'
@@ -33,6 +34,10 @@ export interface Settings {
   githubToken: string
   commands: Commands
   rollbackPlan?: string
+  /** expand/contract migrations: a rollback redeploys the code and keeps the schema */
+  forwardOnlyMigrations: boolean
+  /** the deployed service's URL (GitHub's "View deployment" link) */
+  environmentUrl?: string
   migrations: string[]
   commandTimeoutMs: number
   /** undefined: every check on the commit but this run's own */
@@ -110,14 +115,8 @@ export const settingsSchema = z
     'migrate-check-command': input('migrate-check-command', read.script),
     'migrate-command': input('migrate-command', read.script),
     'migrate-rollback-command': input('migrate-rollback-command', read.script),
-    'forward-only-migrations': input(
-      'forward-only-migrations',
-      read.notYet('forward-only migrations', read.bool(false), (v) => !v)
-    ),
-    'environment-url': input(
-      'environment-url',
-      read.notYet('environment-url', read.url, (v) => v === undefined)
-    ),
+    'forward-only-migrations': input('forward-only-migrations', read.bool(false)),
+    'environment-url': input('environment-url', read.url),
     migrations: input('migrations', read.listOf),
     'command-timeout': input('command-timeout', read.duration('15m')),
     'required-checks': input('required-checks', (t, bad) =>
@@ -200,6 +199,17 @@ export const settingsSchema = z
         ctx.addIssue({ code: 'custom', message: problem(name, expected) })
       if (!v.environment && !v['resume-postponed'])
         bad('environment', 'a non-empty name (required unless resume-postponed is true)')
+      const lookAlike = v.environment
+        ? productionLookAlike(v.environment, v['production-environments'])
+        : undefined
+      if (lookAlike)
+        ctx.addIssue({
+          code: 'custom',
+          message: problem(
+            'environment',
+            `a production name written as it is (${lookAlike}), or a name that is clearly not production: "${v.environment}" is within two edits of "${lookAlike}", and as written the production rules (freeze windows, staging, review, backup) would not apply; write ${lookAlike}, or add "${v.environment}" to production-environments if it is production`
+          )
+        })
       if (!v['dry-run'] && !v['deploy-command'])
         bad('deploy-command', 'a command (required unless dry-run is true)')
       if (v.urgency === 'P1' && v.reason === '')
@@ -230,6 +240,8 @@ export const settingsSchema = z
       migrateRollback: v['migrate-rollback-command']
     },
     rollbackPlan: v['rollback-plan'],
+    forwardOnlyMigrations: v['forward-only-migrations'],
+    environmentUrl: v['environment-url'],
     migrations: v.migrations,
     commandTimeoutMs: v['command-timeout'],
     requiredChecks: v['required-checks'],
