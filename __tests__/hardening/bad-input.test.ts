@@ -97,6 +97,22 @@ const bad = (input: InputName, why: string, values: string[], extra: Partial<Bad
 const BAD_DURATIONS = ['0', '0s', '0ms', '-5m', '15', 'fast', '1h30', '5 m', '1.5.5s', '1000h']
 
 const BAD: Bad[] = [
+  ...bad('forward-only-migrations', 'not a boolean', ['yes', '1']),
+  ...bad('environment-url', 'not an http(s) URL', ['ftp://shop.example', 'shop']),
+  ...bad('bake-time', 'not a duration', ['fast', '-5m', '1000h']),
+  ...bad('holidays', 'not a known country or subdivision', ['XX-NOWHERE']),
+  ...bad('freeze-calendar', 'not a readable calendar source', ['ftp://calendar.example/x.ics']),
+  ...bad('deploy-hours', 'not hours such as Mon-Fri 09:00-17:00', ['sometimes', 'Mon 17:00-09:00']),
+  ...bad('runway', 'not a positive duration', ['fast', '-5m']),
+  ...bad('resume-postponed', 'not a boolean', ['yes', 'on']),
+  ...bad('postpone-expiry', 'not a positive duration', ['forever', '0']),
+  ...bad('slack-token', 'a header cannot carry control characters', ['xoxbXXXX\nSECRET'], {
+    with: { 'slack-channel': 'C0123456' }
+  }),
+  ...bad('slack-channel', 'a channel name instead of an ID', ['#deployments'], {
+    with: { 'slack-token': 'xoxb-1-2-3' }
+  }),
+  ...bad('slack-api-url', 'not an http(s) URL', ['ftp://slack.example/api/']),
   ...bad('environment', 'empty, a required value', ['', '   ']),
   ...bad('environment', 'control characters or too long', [
     'prod\nuction',
@@ -345,9 +361,16 @@ describe('a bad input fails the step once, naming it, before anything runs', () 
       expect(message).not.toContain(SAMPLE_URL)
       expect(job.markers()).toEqual([])
       expect(r.requests).toBe(0)
-      expect(r.status).toBeUndefined()
+      // still outputs and a record that says what to fix, with nothing checked or run
+      expect(r.status).toBe('aborted')
       expect(r.core.outputs.status).toBe('aborted')
-      expect(r.core.outputs.record).toBeUndefined()
+      const rec = (
+        yaml.load(r.core.outputs.record ?? '') as { deployment: Record<string, unknown> }
+      ).deployment
+      expect(rec).toMatchObject({ status: 'aborted', checklist: [], steps: [] })
+      expect(rec.error).toContain(`"${b.names ?? b.input}"`)
+      expect(r.core.outputs.record).not.toContain('XXXXSECRET')
+      expect(r.core.outputs.record).not.toContain(SAMPLE_URL)
     }
   )
 
@@ -566,13 +589,16 @@ describe('property: any inputs end in a status or in one failure naming an input
         expect(r.thrown).toBeUndefined()
         expect(r.core.failures.join('\n')).not.toMatch(STACK_LINE)
         expect(r.core.logs.join('\n')).not.toMatch(STACK_LINE)
-        if (r.core.outputs.record !== undefined) {
+        const refused = (r.core.failures[0] ?? '').startsWith('Red Button: aborted — input "')
+        if (r.core.outputs.record !== undefined && !refused) {
           // completed normally
           expect(RUN_STATUSES).toContain(r.core.outputs.status)
           expect(r.core.outputs.status).toBe(r.status)
           expect(r.core.failures.length).toBeLessThanOrEqual(1)
           if (r.status === 'planned') expect(r.core.failures).toEqual([])
         } else {
+          // refused before anything ran (still with its outputs and record)
+          expect(r.core.outputs.status).toBe('aborted')
           expect(r.core.failures).toHaveLength(1)
           const named = [...(r.core.failures[0] as string).matchAll(/input "([^"]+)"/g)].map(
             (m) => m[1]
