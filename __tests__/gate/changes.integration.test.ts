@@ -215,6 +215,7 @@ describe("this release's migrations", () => {
   const SAFE = 'CREATE TABLE exports (id bigint PRIMARY KEY, user_id bigint NOT NULL);\n'
   const migrationInputs = {
     'migrate-command': './migrate.sh',
+    'migrate-rollback-command': './migrate.sh down',
     'migrate-check-command': './migrate.sh --dry-run',
     'migrations-path': 'db/migrations/*.sql'
   }

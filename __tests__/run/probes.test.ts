@@ -5,7 +5,7 @@ import {
   startSampleService,
   type SampleService
 } from '../../__fixtures__/sample-service.js'
-import type { Check } from '../../src/run/checks.js'
+import { headerValues, parseCheckList, type Check } from '../../src/run/checks.js'
 import { probe, toCheckRecord, type ProbeContext } from '../../src/run/probes.js'
 import { MemoryLog } from './log.js'
 
@@ -224,5 +224,71 @@ describe('Prometheus probe', () => {
   it('reports a refused connection', async () => {
     const r = await probe(prom({ prometheus: await refusedUrl() }), ctx())
     expect(r).toMatchObject({ ok: false, detail: 'connection refused' })
+  })
+})
+
+describe('headers of HTTP and Prometheus checks', () => {
+  it('are sent with the request, replace credentials in the URL, and are secrets', async () => {
+    const { createServer } = await import('node:http')
+    const seen: Array<string | undefined> = []
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization)
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as { port: number }).port
+    try {
+      const checks = parseCheckList(
+        [
+          {
+            name: 'api',
+            url: `http://u:p@127.0.0.1:${port}/`,
+            headers: { Authorization: 'Bearer t0k' }
+          },
+          {
+            name: 'errors',
+            prometheus: `http://127.0.0.1:${port}`,
+            query: 'up',
+            min: 1,
+            'no-data': 'pass',
+            headers: { authorization: 'Basic c2VjcmV0' }
+          }
+        ],
+        'monitor-checks'
+      )
+      expect(await probe(checks[0] as Check, ctx())).toMatchObject({ ok: true })
+      expect(await probe(checks[1] as Check, ctx())).toMatchObject({
+        ok: true,
+        detail: 'no data (no-data: pass)'
+      })
+      expect(seen).toEqual(['Bearer t0k', 'Basic c2VjcmV0'])
+      expect(headerValues(checks)).toEqual(['Bearer t0k', 'Basic c2VjcmV0'])
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  })
+
+  it('refuses a header that cannot be sent, and no-data other than pass or fail', () => {
+    expect(() =>
+      parseCheckList(
+        [{ name: 'a', url: 'https://x.example', headers: { 'Bad Name': 'v' } }],
+        'smoke-tests'
+      )
+    ).toThrow(
+      /smoke-tests\[0\]\.headers\.Bad Name: check "a": headers: "Bad Name" is not an HTTP header name/
+    )
+    expect(() =>
+      parseCheckList(
+        [{ name: 'a', url: 'https://x.example', headers: { A: 'x\ny' } }],
+        'smoke-tests'
+      )
+    ).toThrow(/a value must be one line without control characters/)
+    expect(() =>
+      parseCheckList(
+        [{ name: 'a', prometheus: 'https://p.example', query: 'up', min: 1, 'no-data': 'ok' }],
+        'monitor-checks'
+      )
+    ).toThrow(/no-data must be pass or fail/)
   })
 })

@@ -14,6 +14,8 @@ export interface HttpCheck {
   status?: number
   maxMs?: number
   contains?: string
+  /** sent with the request (e.g. Authorization); values are secrets */
+  headers?: Record<string, string>
   timeoutMs: number
 }
 
@@ -33,6 +35,10 @@ export interface PrometheusCheck {
   query: string
   min?: number
   max?: number
+  /** an empty result or NaN (no traffic: 0/0) passes: `no-data: pass` */
+  noDataPasses?: boolean
+  /** sent with the request (e.g. Authorization for Grafana Cloud or Mimir); values are secrets */
+  headers?: Record<string, string>
   timeoutMs: number
 }
 
@@ -83,6 +89,40 @@ const finite = (key: string) =>
     error: `${key} must be a finite number`
   })
 
+/** Request headers: names as HTTP allows them, values that a header can carry. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const headers = z
+  .record(
+    z.string(),
+    z
+      .string({ error: 'headers: each value must be a text (put it in quotes)' })
+      .regex(/^[\t\x20-\x7e\x80-\uffff]*$/, {
+        error: 'headers: a value must be one line without control characters'
+      }),
+    {
+      error: (iss) =>
+        iss.code === 'invalid_type'
+          ? 'headers must be a mapping of header names to values'
+          : undefined
+    }
+  )
+  .superRefine((h, ctx) => {
+    for (const name of Object.keys(h).filter((n) => !HEADER_NAME.test(n)))
+      ctx.addIssue({
+        code: 'custom',
+        message: `headers: "${name}" is not an HTTP header name such as Authorization`,
+        path: [name]
+      })
+  })
+  .optional()
+
+/** Every header value of the checks: secrets, masked before anything is logged. */
+export function headerValues(checks: readonly Check[]): string[] {
+  return checks.flatMap((c) =>
+    'headers' in c && c.headers ? Object.values(c.headers).filter((v) => v.trim() !== '') : []
+  )
+}
+
 /** message for keys a kind of check does not take */
 const unknownKeys =
   (kind: string, allowed: string[]) =>
@@ -110,6 +150,7 @@ const httpShape = {
     .string({ error: 'contains must be a text (put it in quotes)' })
     .min(1, { error: 'contains must not be empty' })
     .optional(),
+  headers,
   timeout: timeout.optional()
 }
 const httpEntry = z
@@ -121,6 +162,7 @@ const httpEntry = z
     ...(e.status !== undefined && { status: e.status }),
     ...(e['max-ms'] !== undefined && { maxMs: e['max-ms'] }),
     ...(e.contains !== undefined && { contains: e.contains }),
+    ...(e.headers !== undefined && { headers: e.headers }),
     timeoutMs: e.timeout ?? DEFAULT_CHECK_TIMEOUT_MS
   }))
 
@@ -151,6 +193,8 @@ const prometheusShape = {
     .min(1, { error: 'query must not be empty' }),
   min: finite('min').optional(),
   max: finite('max').optional(),
+  'no-data': z.enum(['pass', 'fail'], { error: 'no-data must be pass or fail' }).optional(),
+  headers,
   timeout: timeout.optional()
 }
 const prometheusEntry = z
@@ -170,6 +214,8 @@ const prometheusEntry = z
     query: e.query,
     ...(e.min !== undefined && { min: e.min }),
     ...(e.max !== undefined && { max: e.max }),
+    ...(e['no-data'] === 'pass' && { noDataPasses: true }),
+    ...(e.headers !== undefined && { headers: e.headers }),
     timeoutMs: e.timeout ?? DEFAULT_CHECK_TIMEOUT_MS
   }))
 

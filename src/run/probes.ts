@@ -70,7 +70,8 @@ async function get(
   url: string,
   timeoutMs: number,
   signal: AbortSignal | undefined,
-  accept: string
+  accept: string,
+  extra: Record<string, string> = {}
 ): Promise<GetOutcome> {
   const started = performance.now()
   const elapsed = (): number => Math.round(performance.now() - started)
@@ -79,10 +80,12 @@ async function get(
   // credentials in the URL go as basic auth, never into logs
   const target = new URL(url)
   const headers: Record<string, string> = { accept, 'user-agent': 'red-button' }
+  // the check's own headers (lower-cased, so that its Authorization replaces the URL's)
+  for (const [k, v] of Object.entries(extra)) headers[k.toLowerCase()] = v
   if (target.username || target.password) {
     const user = decodeURIComponent(target.username)
     const pass = decodeURIComponent(target.password)
-    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
+    headers.authorization ??= `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
     target.username = ''
     target.password = ''
   }
@@ -135,7 +138,7 @@ function describeNetworkError(err: unknown): string {
 }
 
 async function probeHttp(check: HttpCheck, ctx: ProbeContext): Promise<CheckResult> {
-  const answer = await get(check.url, check.timeoutMs, ctx.signal, '*/*')
+  const answer = await get(check.url, check.timeoutMs, ctx.signal, '*/*', check.headers)
   if (!answer.ok) {
     return { name: check.name, ok: false, detail: answer.detail, latencyMs: answer.latencyMs }
   }
@@ -204,7 +207,13 @@ async function probePrometheus(check: PrometheusCheck, ctx: ProbeContext): Promi
   const target = new URL(check.prometheus)
   target.pathname = `${target.pathname.replace(/\/+$/, '')}/api/v1/query`
   target.searchParams.set('query', check.query)
-  const answer = await get(target.href, check.timeoutMs, ctx.signal, 'application/json')
+  const answer = await get(
+    target.href,
+    check.timeoutMs,
+    ctx.signal,
+    'application/json',
+    check.headers
+  )
   const fail = (detail: string): CheckResult => ({
     name: check.name,
     ok: false,
@@ -232,7 +241,16 @@ async function probePrometheus(check: PrometheusCheck, ctx: ProbeContext): Promi
   let series = 1
   if (resultType === 'vector') {
     if (!Array.isArray(result)) return fail('malformed answer (result is not a list)')
-    if (result.length === 0) return fail('no data')
+    if (result.length === 0) {
+      if (check.noDataPasses)
+        return {
+          name: check.name,
+          ok: true,
+          detail: 'no data (no-data: pass)',
+          latencyMs: answer.latencyMs
+        }
+      return fail('no data')
+    }
     series = result.length
     raw = (result[0] as { value?: unknown[] })?.value?.[1]
   } else if (resultType === 'scalar') {
@@ -244,7 +262,16 @@ async function probePrometheus(check: PrometheusCheck, ctx: ProbeContext): Promi
 
   const value = promNumber(raw)
   const shown = `value ${formatValue(value)}${series > 1 ? ` (first of ${series} series)` : ''}`
-  if (Number.isNaN(value)) return fail(shown)
+  if (Number.isNaN(value)) {
+    if (check.noDataPasses)
+      return {
+        name: check.name,
+        ok: true,
+        detail: `${shown} (no-data: pass)`,
+        latencyMs: answer.latencyMs
+      }
+    return fail(shown)
+  }
   if (check.min !== undefined && value < check.min) return fail(`${shown} < min ${check.min}`)
   if (check.max !== undefined && value > check.max) return fail(`${shown} > max ${check.max}`)
   const bounds = [

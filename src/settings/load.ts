@@ -1,4 +1,5 @@
 import type { Core } from '../core.js'
+import { headerValues } from '../run/checks.js'
 import { SettingsError } from './errors.js'
 import { CONTROL } from './readers.js'
 import { closest, isProductionName, sameEnvironment } from './names.js'
@@ -80,6 +81,8 @@ export function loadSettings(
     merged = mergeInputs((name) => core.getInput(name), workspace)
     mask(secretValues(merged.raw))
     settings = { ...parseSettings(merged.raw), configFile: merged.configFile }
+    // the checks' header values (Authorization: Bearer …) are secrets too
+    mask(headerValues([...settings.smokeTests, ...settings.monitorChecks]))
   } catch (e) {
     if (!(e instanceof SettingsError)) throw e
     problems.push(...e.problems)
