@@ -130,10 +130,43 @@ describe('a release with migrations (dist/)', () => {
     expect(aborted).toContain('043_drop_email.sql:2 drop-column')
   })
 
+  it('DROP DATABASE and CREATE INDEX CONCURRENTLY inside BEGIN ... COMMIT are refused, named', async () => {
+    write(
+      'db/migrations/042_exports.sql',
+      'BEGIN;\nCREATE TABLE exports (id bigint PRIMARY KEY);\nCREATE INDEX CONCURRENTLY exports_id ON exports (id);\nCOMMIT;\n'
+    )
+    write('db/migrations/043_drop_email.sql', '-- start again\nDROP DATABASE shop;\n')
+    const r = await release()
+    expect(r.code).toBe(1)
+    expect(r.outputs.status).toBe('aborted')
+    const d = recordOf(r)
+    expect(d.checklist.find((i) => i.id === 'migrations')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(
+        /^db\/migrations\/042_exports\.sql:3 concurrent-index-in-transaction: CREATE INDEX CONCURRENTLY exports_id inside BEGIN \.\.\. COMMIT fails when it runs.* \(and 1 more\)/
+      )
+    })
+    expect(d.migration_findings).toEqual([
+      expect.objectContaining({
+        file: 'db/migrations/042_exports.sql',
+        line: 3,
+        rule: 'concurrent-index-in-transaction',
+        severity: 'error'
+      }),
+      expect.objectContaining({
+        file: 'db/migrations/043_drop_email.sql',
+        line: 2,
+        rule: 'drop-database',
+        severity: 'error'
+      })
+    ])
+    expect(d.steps).toEqual([])
+  })
+
   it('the same, allowed in place, goes out; record and Slack list the PRs and migrations', async () => {
     write(
       'db/migrations/043_drop_email.sql',
-      'BEGIN;\n-- red-button: allow drop-column\nALTER TABLE users DROP COLUMN email;\nCOMMIT;\n'
+      "SET lock_timeout = '5s';\nBEGIN;\n-- red-button: allow drop-column\nALTER TABLE users DROP COLUMN email;\nCOMMIT;\n"
     )
     const r = await release()
     expect(r.outputs.status).toBe('deployed')
@@ -145,7 +178,7 @@ describe('a release with migrations (dist/)', () => {
     expect(d.migration_findings).toEqual([
       expect.objectContaining({
         file: 'db/migrations/043_drop_email.sql',
-        line: 3,
+        line: 4,
         rule: 'drop-column',
         allowed: true
       })

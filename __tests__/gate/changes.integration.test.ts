@@ -211,7 +211,8 @@ function runGateAt(head: string): Promise<GateResult> {
 }
 
 describe("this release's migrations", () => {
-  const DROP = 'BEGIN;\nALTER TABLE users DROP COLUMN email;\nCOMMIT;\n'
+  const TIMEOUT = "SET lock_timeout = '5s';\n"
+  const DROP = `${TIMEOUT}BEGIN;\nALTER TABLE users DROP COLUMN email;\nCOMMIT;\n`
   const SAFE = 'CREATE TABLE exports (id bigint PRIMARY KEY, user_id bigint NOT NULL);\n'
   const migrationInputs = {
     'migrate-command': './migrate.sh',
@@ -241,7 +242,7 @@ describe("this release's migrations", () => {
         }
       ]
     })
-    write('db/migrations/040_users.sql', 'ALTER TABLE users ADD COLUMN plan text;\n')
+    write('db/migrations/040_users.sql', `${TIMEOUT}ALTER TABLE users ADD COLUMN plan text;\n`)
     write('db/migrations/042_exports.sql', SAFE)
     write('db/migrations/030_renamed.sql', 'TRUNCATE users;\n') // renamed as is: already applied
   }
@@ -267,12 +268,12 @@ describe("this release's migrations", () => {
     const item = r.checklist.find((i) => i.id === 'migrations')
     expect(item?.status).toBe('fail')
     expect(item?.detail).toMatch(
-      /^db\/migrations\/042_exports\.sql:2 drop-column: DROP COLUMN users\.email/
+      /^db\/migrations\/042_exports\.sql:3 drop-column: DROP COLUMN users\.email/
     )
     expect(r.facts.migrationFiles?.findings).toEqual([
       expect.objectContaining({
         file: 'db/migrations/042_exports.sql',
-        line: 2,
+        line: 3,
         rule: 'drop-column',
         severity: 'error'
       })
@@ -283,15 +284,15 @@ describe("this release's migrations", () => {
     seedMigrations()
     write(
       'db/migrations/042_exports.sql',
-      'BEGIN;\n-- red-button: allow drop-column\nALTER TABLE users DROP COLUMN email;\nCOMMIT;\n'
+      `${TIMEOUT}BEGIN;\n-- red-button: allow drop-column\nALTER TABLE users DROP COLUMN email;\nCOMMIT;\n`
     )
     const r = await gate(migrationInputs)
     expect(r.decision).toBe('go')
     expect(r.facts.migrationFiles?.findings).toEqual([
-      expect.objectContaining({ line: 3, rule: 'drop-column', allowed: true })
+      expect.objectContaining({ line: 4, rule: 'drop-column', allowed: true })
     ])
     expect(r.checklist.find((i) => i.id === 'migrations')?.detail).toContain(
-      'allowed: drop-column (db/migrations/042_exports.sql:3)'
+      'allowed: drop-column (db/migrations/042_exports.sql:4)'
     )
   })
 
@@ -301,13 +302,74 @@ describe("this release's migrations", () => {
     const warned = await gate({ ...migrationInputs, 'migration-lint': 'warn' })
     expect(warned.decision).toBe('go')
     expect(warned.checklist.find((i) => i.id === 'migrations')?.detail).toContain(
-      'warnings: drop-column (db/migrations/042_exports.sql:2)'
+      'warnings: drop-column (db/migrations/042_exports.sql:3)'
     )
     write('db/migrations/042_exports.sql', 'THIS IS NOT SQL')
     const off = await gate({ ...migrationInputs, 'migration-lint': 'off' })
     expect(off.decision).toBe('go')
     expect(off.facts.migrationFiles?.findings).toBeUndefined()
     expect(off.facts.migrationFiles?.files).toHaveLength(2)
+  })
+
+  it('DROP DATABASE, and CREATE INDEX CONCURRENTLY inside BEGIN ... COMMIT, abort the release', async () => {
+    seedMigrations()
+    write('db/migrations/042_exports.sql', 'DROP DATABASE shop;\n')
+    write(
+      'db/migrations/040_users.sql',
+      `${TIMEOUT}BEGIN;\nCREATE INDEX CONCURRENTLY users_plan ON users (plan);\nCOMMIT;\n`
+    )
+    const r = await gate(migrationInputs)
+    expect(r.decision).toBe('abort')
+    const item = r.checklist.find((i) => i.id === 'migrations')
+    expect(item?.status).toBe('fail')
+    expect(item?.detail).toMatch(
+      /^db\/migrations\/040_users\.sql:3 concurrent-index-in-transaction: CREATE INDEX CONCURRENTLY users_plan inside BEGIN \.\.\. COMMIT fails when it runs/
+    )
+    expect(r.facts.migrationFiles?.findings).toEqual([
+      expect.objectContaining({
+        file: 'db/migrations/040_users.sql',
+        line: 3,
+        rule: 'concurrent-index-in-transaction',
+        severity: 'error'
+      }),
+      expect.objectContaining({
+        file: 'db/migrations/042_exports.sql',
+        line: 1,
+        rule: 'drop-database',
+        severity: 'error'
+      })
+    ])
+    // each alone is enough
+    write('db/migrations/040_users.sql', `${TIMEOUT}ALTER TABLE users ADD COLUMN plan text;\n`)
+    expect((await gate(migrationInputs)).decision).toBe('abort')
+    write('db/migrations/042_exports.sql', SAFE)
+    write(
+      'db/migrations/040_users.sql',
+      'START TRANSACTION;\nDROP INDEX CONCURRENTLY users_plan;\nCOMMIT;\n'
+    )
+    expect((await gate(migrationInputs)).decision).toBe('abort')
+    // the safe way: the same index outside a transaction, a warning for nothing
+    write('db/migrations/040_users.sql', 'CREATE INDEX CONCURRENTLY users_plan ON users (plan);\n')
+    const safe = await gate(migrationInputs)
+    expect(safe.decision).toBe('go')
+    expect(safe.facts.migrationFiles?.findings).toEqual([])
+  })
+
+  it('the new warnings do not stop the release under migration-lint: error; they are said', async () => {
+    seedMigrations()
+    write(
+      'db/migrations/040_users.sql',
+      'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();\n'
+    )
+    const r = await gate(migrationInputs)
+    expect(r.decision).toBe('go')
+    expect(r.facts.migrationFiles?.findings?.map((f) => [f.line, f.rule, f.severity])).toEqual([
+      [1, 'rewrite-table', 'warning'],
+      [1, 'missing-lock-timeout', 'warning']
+    ])
+    expect(r.checklist.find((i) => i.id === 'migrations')?.detail).toContain(
+      'warnings: rewrite-table (db/migrations/040_users.sql:1), missing-lock-timeout (db/migrations/040_users.sql:1)'
+    )
   })
 
   it('a file that does not parse fails the item, naming file and line', async () => {

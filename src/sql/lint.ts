@@ -1,7 +1,7 @@
 import { parse, scan, type ParseResult } from 'libpg-query'
 import type { MigrationFinding } from '../record/types.js'
 import type { Language } from '../settings/schema.js'
-import { createdTables, describeHit, hitsOf, RULE_IDS, RULES, type RuleId } from './rules.js'
+import { describeHit, FileState, hitsOf, RULE_IDS, RULES, type RuleId } from './rules.js'
 
 /**
  * The SQL lint of one migration file, with PostgreSQL's own parser (libpg-query, the
@@ -90,7 +90,7 @@ export async function lintMigration(
   // a statement's line is that of its first word: comments before it are not the statement
   const words = tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT')
   const allowed = allowances(tokens, lineAt)
-  const created = new Set<string>()
+  const state = new FileState()
   const findings: MigrationFinding[] = []
   let word = 0 // statements come in order: their first words too
   for (const s of tree.stmts ?? []) {
@@ -98,9 +98,7 @@ export async function lintMigration(
     const from = s.stmt_location ?? 0
     while (word < words.length && (words[word]?.start ?? 0) < from) word++
     const line = lineAt(words[word]?.start ?? from)
-    for (const hit of hitsOf(stmt)) {
-      // a table made earlier in this file has no rows yet and no running code that reads it
-      if (created.has(hit.table)) continue
+    for (const hit of hitsOf(stmt, state)) {
       findings.push({
         file,
         line,
@@ -110,7 +108,6 @@ export async function lintMigration(
         ...(allowed.get(line - 1)?.has(hit.rule) && { allowed: true })
       })
     }
-    for (const t of createdTables(stmt)) created.add(t)
   }
   return { findings }
 }

@@ -1,4 +1,5 @@
 -- v3: customers get a table of their own, and orders point to it.
+SET lock_timeout = '5s';
 CREATE TABLE customers (
   id   serial PRIMARY KEY,
   name text NOT NULL UNIQUE
