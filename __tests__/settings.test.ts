@@ -50,7 +50,8 @@ describe('parseSettings defaults', () => {
     expect(s.commandTimeoutMs).toBe(15 * 60_000)
     expect(s.checksTimeoutMs).toBe(10 * 60_000)
     expect(s.requiredChecks).toBeUndefined()
-    expect(s.stagingEnvironment).toBe('staging')
+    expect(s.stagingEnvironments).toEqual(['staging'])
+    expect(s.bakeTimeMs).toBe(0)
     expect(s.productionEnvironments).toEqual(['production'])
     expect(s.timeZone).toBe('UTC')
     expect(s.freeze).toEqual(DEFAULT_FREEZE)
@@ -325,6 +326,45 @@ describe('parseSettings refuses bad values', () => {
   })
 })
 
+describe('staging-environment and bake-time', () => {
+  it('reads several staging environments, comma separated or a YAML list, each once', () => {
+    const of = (text: string) =>
+      parseSettings({ ...BASE, 'staging-environment': text }).stagingEnvironments
+    expect(of('staging, production-canary')).toEqual(['staging', 'production-canary'])
+    expect(of('[staging, production-canary]')).toEqual(['staging', 'production-canary'])
+    expect(of('- staging\n- production-canary')).toEqual(['staging', 'production-canary'])
+    expect(of('preprod')).toEqual(['preprod'])
+    // names are compared ignoring case, as GitHub does
+    expect(of('staging, Staging')).toEqual(['staging'])
+    // an empty value means the default
+    expect(of('')).toEqual(['staging'])
+  })
+
+  it('refuses a list with no name, and a name with control characters', () => {
+    expect(problemOf({ ...BASE, 'staging-environment': ',' }).message).toContain(
+      'input "staging-environment": expected at least one name (comma separated or a YAML list), got ","'
+    )
+    expect(problemOf({ ...BASE, 'staging-environment': '[]' }).message).toContain(
+      'input "staging-environment": expected at least one name'
+    )
+    expect(problemOf({ ...BASE, 'staging-environment': 'stag\ting' }).message).toContain(
+      'input "staging-environment": expected a single line of at most 255 characters'
+    )
+  })
+
+  it('reads bake-time as a duration that may be 0, and refuses anything else', () => {
+    const of = (text: string) => parseSettings({ ...BASE, 'bake-time': text }).bakeTimeMs
+    expect(of('30m')).toBe(30 * 60_000)
+    expect(of('1h30m')).toBe(90 * 60_000)
+    expect(of('0')).toBe(0)
+    expect(of('')).toBe(0)
+    expect(problemOf({ ...BASE, 'bake-time': 'half an hour' }).message).toContain(
+      'input "bake-time": expected a duration such as 90s, 15m, 1h or 1h30m (at most 24d), or 0, got "half an hour"'
+    )
+    expect(problemOf({ ...BASE, 'bake-time': '-5m' }).message).toContain('input "bake-time"')
+  })
+})
+
 describe('mergeInputs with a policy file', () => {
   let workspace: string
 
@@ -503,7 +543,6 @@ smoke-tests:
 describe('inputs of the contract this version does not act on yet', () => {
   // each issue that builds one replaces its row here with tests of what it does
   it.each([
-    ['bake-time', '30m'],
     ['holidays', 'FR'],
     ['freeze-calendar', 'freeze.ics'],
     ['deploy-hours', 'Mon-Fri 09:00-17:00'],
@@ -522,7 +561,6 @@ describe('inputs of the contract this version does not act on yet', () => {
     expect(() =>
       parseSettings({
         ...BASE,
-        'bake-time': '0',
         'resume-postponed': 'false',
         'slack-api-url': 'https://slack.com/api/'
       })

@@ -30,3 +30,13 @@ export function formatDuration(ms: number): string {
   const s = totalSeconds % 60
   return [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].join('') || '0s'
 }
+
+/** A span as people say it, to the second below an hour: "42 min", "1 h 5 min", "29 min 59 s". */
+export function spanText(ms: number): string {
+  const totalSeconds = Math.max(0, Math.floor(ms / 1000))
+  const h = Math.floor(totalSeconds / 3600)
+  const m = Math.floor((totalSeconds % 3600) / 60)
+  const s = totalSeconds % 60
+  const parts = [h ? `${h} h` : '', m ? `${m} min` : '', s && !h ? `${s} s` : '']
+  return parts.filter(Boolean).join(' ') || '0 min'
+}

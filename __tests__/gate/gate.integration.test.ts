@@ -350,7 +350,7 @@ describe('collectDeploymentFacts against the stand-in', () => {
     collectDeploymentFacts(connect(gh, clock).api, {
       environment: 'production',
       sha: SHA,
-      stagingEnvironment: o.staging === false ? undefined : 'staging',
+      stagingEnvironments: o.staging === false ? undefined : ['staging'],
       now: clock.now()
     })
 
@@ -419,11 +419,7 @@ describe('collectDeploymentFacts against the stand-in', () => {
     const result = await runGate(settingsOf(), ctx(), deps())
     expect(itemOf(result, 'staging')).toMatchObject({
       status: 'pass',
-      detail: expect.stringMatching(
-        new RegExp(
-          `^deployment #${ours} to staging succeeded \\(.+\\); it has since been replaced by a newer one$`
-        )
-      )
+      detail: `staging: v1.2.0 was live 0 min, then replaced by a newer one (deployment #${ours})`
     })
   })
 
@@ -469,6 +465,105 @@ describe('collectDeploymentFacts against the stand-in', () => {
     expect(itemOf(result, 'lock').detail).toMatch(/^could not read the deployments: .*HTTP 500/)
     expect(itemOf(result, 'staging').status).toBe('fail')
     expect(result.decision).toBe('abort')
+  })
+})
+
+describe('runGate: bake time on each staging environment', () => {
+  /** A deployment of the commit to `environment` whose statuses came `agoMs` before now. */
+  const addStaging = (
+    environment: string,
+    statuses: Array<[string, number]>,
+    sha: string = SHA
+  ): number =>
+    gh.addDeployment({
+      sha,
+      ref: 'v1.2.0',
+      environment,
+      payload: { version: 'v1.2.0' },
+      created_at: new Date(clock.now().getTime() - (statuses[0]?.[1] ?? 0)).toISOString(),
+      statuses: statuses.map(([state, agoMs]) => ({
+        state: state as 'success',
+        created_at: new Date(clock.now().getTime() - agoMs).toISOString()
+      }))
+    })
+  beforeEach(() => seedGreenRepo(gh, SHA))
+
+  it('postpones a release that succeeded on staging 10 min ago until the exact instant the 30 min bake completes', async () => {
+    const id = addStaging('staging', [
+      ['in_progress', 12 * MINUTE],
+      ['success', 10 * MINUTE]
+    ])
+    const result = await runGate(settingsOf({ 'bake-time': '30m' }), ctx(), deps())
+    expect(result.decision).toBe('postpone')
+    expect(result.nextWindow).toEqual(new Date('2026-11-25T09:20:00Z'))
+    expect(itemOf(result, 'staging')).toMatchObject({
+      status: 'fail',
+      detail: `staging: v1.2.0 live 10 min (deployment #${id}); baked 10 min on staging, needs 30 min: baked at 2026-11-25T09:20:00+00:00`
+    })
+    // one list of the commit's deployments, one history of the staging one
+    expect(gh.requests.filter((r) => r.query.sha === SHA && !r.query.environment)).toHaveLength(1)
+    expect(gh.requestCount(new RegExp(`deployments/${id}/statuses`))).toBe(1)
+    // 20 min later it goes
+    clock.set(new Date('2026-11-25T09:20:00Z'))
+    const later = await runGate(settingsOf({ 'bake-time': '30m' }), ctx(), deps())
+    expect(later.decision).toBe('go')
+    expect(itemOf(later, 'staging').detail).toBe(
+      `staging: v1.2.0 live 30 min (deployment #${id}); baked 30 min on staging, needs 30 min`
+    )
+  })
+
+  it('merges the bake with the freeze windows: a bake completing inside a freeze waits for its end', async () => {
+    clock.set(new Date('2026-11-27T13:55:00Z')) // Friday, just before the default freeze
+    addStaging('staging', [['success', 5 * MINUTE]])
+    const result = await runGate(settingsOf({ 'bake-time': '30m' }), ctx(), deps())
+    expect(itemOf(result, 'window').status).toBe('pass')
+    expect(result.decision).toBe('postpone')
+    expect(result.nextWindow).toEqual(new Date('2026-11-30T00:00:00Z'))
+  })
+
+  it('aborts a commit whose staging deployment was rolled back, naming it', async () => {
+    const id = addStaging('staging', [
+      ['success', 50 * MINUTE],
+      ['failure', 5 * MINUTE]
+    ])
+    const result = await runGate(settingsOf({ 'bake-time': '30m' }), ctx(), deps())
+    expect(result.decision).toBe('abort')
+    expect(itemOf(result, 'staging')).toMatchObject({
+      status: 'fail',
+      detail: `deployment #${id} (v1.2.0) to staging was rolled back: failure at 2026-11-25T08:55:00+00:00, after its success`
+    })
+  })
+
+  it('needs each staging environment (matched ignoring case): one missing aborts, naming it', async () => {
+    addStaging('staging', [['success', 2 * HOUR]])
+    const settings = settingsOf({
+      'staging-environment': 'staging, production-canary',
+      'bake-time': '30m'
+    })
+    const missing = await runGate(settings, ctx(), deps())
+    expect(missing.decision).toBe('abort')
+    expect(itemOf(missing, 'staging').detail).toContain(
+      `no deployment of ${SHA.slice(0, 7)} to production-canary`
+    )
+    // another commit's canary deployment does not count
+    addStaging('production-canary', [['success', 2 * HOUR]], 'b'.repeat(40))
+    expect((await runGate(settings, ctx(), deps())).decision).toBe('abort')
+    const canary = addStaging('Production-Canary', [['success', 45 * MINUTE]])
+    const met = await runGate(settings, ctx(), deps())
+    expect(met.decision).toBe('go')
+    expect(itemOf(met, 'staging').detail).toContain(
+      `production-canary: v1.2.0 live 45 min (deployment #${canary}); baked 45 min on production-canary, needs 30 min`
+    )
+  })
+
+  it('P1 by a maintainer lifts bake time; the role is read for it outside any window', async () => {
+    addStaging('staging', [['success', 10 * MINUTE]])
+    gh.setPermission('alice', 'maintain')
+    const p1 = { urgency: 'P1', reason: 'checkout is down', 'bake-time': '30m' }
+    const result = await runGate(settingsOf(p1), ctx(), deps())
+    expect(gh.requestCount(/permission$/)).toBe(1)
+    expect(result.decision).toBe('go')
+    expect(itemOf(result, 'staging').detail).toContain('bake time lifted by P1 (alice, maintain)')
   })
 })
 

@@ -10,80 +10,12 @@ import { evaluateLock, lockHolder } from '../../src/gate/lock.js'
 import { evaluateMigrations } from '../../src/gate/migrations.js'
 import { displayUrl, evaluateMonitoring } from '../../src/gate/monitoring.js'
 import { evaluateRollback } from '../../src/gate/rollback.js'
-import { evaluateStaging } from '../../src/gate/staging.js'
 import { decide } from '../../src/gate/verdict.js'
 import type { ChecklistItem, ItemId, MigrationFinding } from '../../src/record/types.js'
 import { deployment, redButtonPayload, SHA, WEDNESDAY } from './facts.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
-
-describe('evaluateStaging', () => {
-  const prod = {
-    isProduction: true,
-    environment: 'production',
-    stagingEnvironment: 'staging',
-    sha: SHA
-  }
-  const facts = (stagingOfCommit: DeploymentFacts['stagingOfCommit']): DeploymentFacts => ({
-    target: [],
-    stagingOfCommit
-  })
-
-  it('is na for a target that is not production', () => {
-    const item = evaluateStaging(
-      facts(null),
-      { ...prod, isProduction: false, environment: 'qa' },
-      'en'
-    )
-    expect(item).toEqual({
-      id: 'staging',
-      item: 'Staging validated',
-      status: 'na',
-      detail: 'qa is not a production environment'
-    })
-  })
-
-  it('passes when the newest staging deployment of the commit succeeded', () => {
-    const d = deployment(42, 'success', {
-      environment: 'staging',
-      createdAt: new Date('2026-11-24T16:00:00Z')
-    })
-    const item = evaluateStaging(facts(d), prod, 'en')
-    expect(item.status).toBe('pass')
-    expect(item.detail).toBe('deployment #42 to staging succeeded (2026-11-24T16:00:00.000Z)')
-  })
-
-  it('fails when the commit never went to staging, naming the short sha', () => {
-    const item = evaluateStaging(facts(null), { ...prod, stagingEnvironment: 'preprod' }, 'en')
-    expect(item.status).toBe('fail')
-    expect(item.detail).toBe(`no deployment of ${SHA.slice(0, 7)} to preprod`)
-  })
-
-  it('fails when the newest staging deployment failed or has no status', () => {
-    const failed = evaluateStaging(facts(deployment(43, 'failure')), prod, 'en')
-    expect(failed.status).toBe('fail')
-    expect(failed.detail).toBe(
-      'newest deployment #43 of this commit to staging is failure, not success'
-    )
-    const bare = evaluateStaging(facts(deployment(44, undefined)), prod, 'en')
-    expect(bare.status).toBe('fail')
-    expect(bare.detail).toContain('#44')
-    expect(bare.detail).toContain('without status')
-  })
-
-  it('fails when the deployments could not be read', () => {
-    const item = evaluateStaging({ target: [], error: 'HTTP 500' }, prod, 'en')
-    expect(item.status).toBe('fail')
-    expect(item.detail).toContain('HTTP 500')
-  })
-
-  it('speaks French', () => {
-    const item = evaluateStaging(facts(null), prod, 'fr')
-    expect(item.item).toBe('Staging validé')
-    expect(item.detail).toBe(`aucun déploiement de ${SHA.slice(0, 7)} en staging`)
-  })
-})
 
 describe('evaluateMigrations', () => {
   it('is na without migrate-command', () => {
@@ -479,6 +411,13 @@ describe('decide', () => {
   })
   it('aborts when any other item fails', () => {
     expect(decide(with_(['monitoring', 'fail']))).toBe('abort')
+  })
+  it('postpones when staging fails only for time (still baking), alone or with the window', () => {
+    expect(decide(with_(['staging', 'fail']), ['staging'])).toBe('postpone')
+    expect(decide(with_(['staging', 'fail'], ['window', 'fail']), ['staging'])).toBe('postpone')
+    expect(decide(with_(['staging', 'fail'], ['ci', 'fail']), ['staging'])).toBe('abort')
+    // a staging failure that is not about time aborts
+    expect(decide(with_(['staging', 'fail']))).toBe('abort')
   })
 })
 

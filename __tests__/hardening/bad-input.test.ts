@@ -165,11 +165,14 @@ const BAD: Bad[] = [
     '[build, [test]]'
   ]),
   ...bad('checks-timeout', 'not a positive duration', BAD_DURATIONS),
-  ...bad('staging-environment', 'control characters or too long', [
-    'stag\ning',
+  ...bad('staging-environment', 'control characters, too long or no name', [
+    'stag\ting',
+    ', ,',
+    '[]',
     'staging\u0000',
     's'.repeat(256)
   ]),
+  ...bad('bake-time', 'not a duration', ['-5m', 'fast', '1h30', '1000h']),
   ...bad('production-environments', 'malformed YAML or not names', [
     '[production',
     '- production\n- {live: true}'
@@ -494,8 +497,8 @@ function validValues(monitoringUrl: string): Record<InputName, string[]> {
     'command-timeout': ['5s', '10s'],
     'required-checks': ['build, test', '[build, lint]', '- test'],
     'checks-timeout': ['1s', '2s'],
-    'staging-environment': ['staging', 'preprod'],
-    'bake-time': ['0'],
+    'staging-environment': ['staging', 'preprod', 'staging, production-canary'],
+    'bake-time': ['0', '30m'],
     'production-environments': ['production', 'production, live', '[production]'],
     'monitoring-url': [monitoringUrl, 'http://127.0.0.1:9/health'],
     timezone: ['UTC', 'Europe/Paris', 'America/New_York'],

@@ -68,7 +68,8 @@ const EXPRESSION_SAMPLES: { [expression: string]: string } = {
   'secrets.ALERTMANAGER_TOKEN': 'am_example_token',
   'inputs.version': 'v1.2.1',
   'inputs.urgency': 'P1',
-  'inputs.reason': 'checkout broken for every customer'
+  'inputs.reason': 'checkout broken for every customer',
+  'matrix.region': 'production-eu'
 }
 
 function substitute(value: string): string {
@@ -81,7 +82,9 @@ function substitute(value: string): string {
 
 describe('example workflows', () => {
   it('exist', () => {
-    expect(files).toEqual(expect.arrayContaining(['hotfix.yml', 'pr-dry-run.yml', 'release.yml']))
+    expect(files).toEqual(
+      expect.arrayContaining(['hotfix.yml', 'pr-dry-run.yml', 'release.yml', 'waves.yml'])
+    )
   })
 
   describe('actionlint', () => {
@@ -242,6 +245,55 @@ describe('example workflows', () => {
           version: '${{ inputs.version }}'
         })
       }
+    })
+  })
+
+  describe('waves.yml', () => {
+    const wf = load('waves.yml')
+    const withOf = (job: string) => redButtonSteps(wf).find((s) => s.job === job)?.step.with ?? {}
+
+    it('goes staging, then the canary region (baked on staging), then the other regions', () => {
+      expect(wf.jobs.canary?.needs).toBe('staging')
+      expect(wf.jobs.regions?.needs).toBe('canary')
+      expect(withOf('canary')).toMatchObject({
+        environment: 'production-canary',
+        'staging-environment': 'staging',
+        'bake-time': '30m'
+      })
+    })
+
+    it('runs each region of the matrix only once the canary has baked 30 min, one release per region', () => {
+      const regions = wf.jobs.regions as unknown as {
+        strategy: { 'fail-fast': boolean; matrix: { region: string[] } }
+        concurrency: { group: string; 'cancel-in-progress': boolean }
+      }
+      expect(regions.strategy.matrix.region).toEqual([
+        'production-eu',
+        'production-us',
+        'production-ap'
+      ])
+      expect(regions.strategy['fail-fast']).toBe(false)
+      expect(regions.concurrency).toEqual({
+        group: 'red-button-${{ matrix.region }}',
+        'cancel-in-progress': false
+      })
+      const region = withOf('regions')
+      expect(region).toMatchObject({
+        environment: '${{ matrix.region }}',
+        'staging-environment': 'production-canary',
+        'bake-time': '30m'
+      })
+      // every region is production (freeze, review and backup rules apply)
+      const settings = parseSettings({
+        ...(Object.fromEntries(
+          Object.entries(region).map(([k, v]) => [k, substitute(String(v))])
+        ) as Partial<Record<InputName, string>>)
+      })
+      expect(settings.productionEnvironments).toEqual(
+        expect.arrayContaining(regions.strategy.matrix.region)
+      )
+      expect(settings.stagingEnvironments).toEqual(['production-canary'])
+      expect(settings.bakeTimeMs).toBe(30 * 60_000)
     })
   })
 

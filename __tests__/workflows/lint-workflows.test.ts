@@ -15,6 +15,7 @@ describe('npm run lint:workflows', () => {
   it('passes on the examples and the README', () => {
     const r = lint()
     expect(r.stdout).toContain('examples/workflows/release.yml')
+    expect(r.stdout).toContain('examples/workflows/waves.yml')
     expect(r.stdout).toContain('README.md, workflow 1')
     expect(r.stdout).toContain('All workflow files passed')
     expect(r.status).toBe(0)

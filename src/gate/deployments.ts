@@ -1,3 +1,4 @@
+import { sameEnvironment } from '../settings/names.js'
 import type { Deployment, DeploymentStatus, GitHubApi } from '../github/api.js'
 
 /**
@@ -23,8 +24,6 @@ export interface DeploymentView {
   byRedButton: boolean
   /** the run behind the latest status, when it gave one */
   logUrl?: string
-  /** it succeeded, then GitHub made it `inactive` when a newer one of its environment succeeded */
-  replaced?: boolean
   /**
    * made by this very workflow run: GitHub creates one for a job that names an
    * `environment:`, and it is `in_progress` while we run; it never holds the lock against us
@@ -32,11 +31,28 @@ export interface DeploymentView {
   ownRun?: boolean
 }
 
+/** The newest deployment of the commit to a staging environment, and how long it has been live. */
+export interface StagingView extends DeploymentView {
+  /** when it succeeded: its newest `success` status */
+  succeededAt?: Date
+  /** when it stopped being live after that success: GitHub made it `inactive` (replaced) */
+  replacedAt?: Date
+  /** a `failure` or `error` status after that success: it was rolled back, or failed */
+  failedAfter?: { state: string; at: Date }
+}
+
+export interface StagingOfCommit {
+  /** the name of `staging-environment`, as written there */
+  environment: string
+  /** null when the commit never went there */
+  deployment: StagingView | null
+}
+
 export interface DeploymentFacts {
   /** newest first */
   target: DeploymentView[]
-  /** the newest deployment of this commit to the staging environment; null when none; undefined when not asked */
-  stagingOfCommit?: DeploymentView | null
+  /** one per `staging-environment`, in its order; undefined when not asked (not production) */
+  staging?: StagingOfCommit[]
   error?: string
 }
 
@@ -99,7 +115,8 @@ export function isActive(v: DeploymentView): boolean {
 export interface CollectDeploymentOptions {
   environment: string
   sha: string
-  stagingEnvironment?: string
+  /** where a production release must have gone first (read only when given) */
+  stagingEnvironments?: string[]
   now: Date
   /** this workflow run, whose own deployments never count as another one in progress */
   ownRunId?: number
@@ -119,34 +136,49 @@ export async function collectDeploymentFacts(
   o: CollectDeploymentOptions
 ): Promise<DeploymentFacts> {
   try {
-    const [targetList, stagingList] = await Promise.all([
+    const [targetList, ofCommit] = await Promise.all([
       api.listDeployments({ environment: o.environment }),
-      o.stagingEnvironment
-        ? api.listDeployments({ environment: o.stagingEnvironment, sha: o.sha })
-        : undefined
+      // every deployment of the commit at once: one request whatever the number of staging
+      // environments, and names matched ignoring case
+      o.stagingEnvironments?.length ? api.listDeployments({ sha: o.sha }) : undefined
     ])
     const target = targetList.map(viewOf).sort(newestFirst)
     o.onListed?.(target)
-    const readStaging = async (): Promise<DeploymentView | null | undefined> => {
-      if (!stagingList) return undefined
-      const newest = stagingList
-        .filter((d) => d.sha === o.sha)
+    const readStaging = async (environment: string): Promise<StagingOfCommit> => {
+      const newest = (ofCommit ?? [])
+        .filter((d) => d.sha === o.sha && sameEnvironment(d.environment, environment))
         .map(viewOf)
         .sort(newestFirst)[0]
-      if (!newest) return null
-      const history = await api.listStatuses(newest.id)
-      applyStatus(newest, history[0])
-      newest.replaced = newest.state === 'inactive' && history.some((s) => s.state === 'success')
-      return newest
+      if (!newest) return { environment, deployment: null }
+      return { environment, deployment: stagingView(newest, await api.listStatuses(newest.id)) }
     }
-    const [, stagingOfCommit] = await Promise.all([
+    const [, staging] = await Promise.all([
       readStatuses(api, target, o.now, o.maxStatusReads ?? 20, o.ownRunId),
-      readStaging()
+      o.stagingEnvironments && Promise.all(o.stagingEnvironments.map(readStaging))
     ])
-    return { target, stagingOfCommit }
+    return { target, staging }
   } catch (e) {
     return { target: [], error: (e as Error).message }
   }
+}
+
+/**
+ * What a staging deployment's statuses (newest first) say: its newest success, and whether it
+ * was replaced (`inactive`) or failed (`failure`, `error`) after it.
+ */
+export function stagingView(v: DeploymentView, history: DeploymentStatus[]): StagingView {
+  applyStatus(v, history[0])
+  const s: StagingView = v
+  const success = history.findIndex((st) => st.state === 'success')
+  const succeeded = history[success]
+  if (!succeeded) return s
+  s.succeededAt = new Date(succeeded.created_at)
+  const since = history.slice(0, success).reverse() // oldest first
+  const failed = since.find((st) => st.state === 'failure' || st.state === 'error')
+  if (failed) s.failedAfter = { state: failed.state, at: new Date(failed.created_at) }
+  const inactive = since.find((st) => st.state === 'inactive')
+  if (inactive) s.replacedAt = new Date(inactive.created_at)
+  return s
 }
 
 const newestFirst = (a: DeploymentView, b: DeploymentView): number =>

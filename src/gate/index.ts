@@ -22,7 +22,7 @@ import type { MigrationFileFacts } from './migration-files.js'
 import { evaluateMigrations, type MigrationCheckFacts } from './migrations.js'
 import { evaluateMonitoring, type UrlAnswer } from './monitoring.js'
 import { evaluateRollback } from './rollback.js'
-import { evaluateStaging } from './staging.js'
+import { afterBake, evaluateStaging, stillBaking, type StagingOptions } from './staging.js'
 import { decide } from './verdict.js'
 import { evaluateWindow, OVERRIDE_ROLES, wantsOverride, type WindowFacts } from './window.js'
 
@@ -98,7 +98,7 @@ export async function gatherFacts(
   const deploymentsRead = collectDeploymentFacts(deps.api, {
     environment: settings.environment,
     sha: ctx.sha,
-    stagingEnvironment: isProduction ? settings.stagingEnvironment : undefined,
+    stagingEnvironments: isProduction ? settings.stagingEnvironments : undefined,
     now,
     ownRunId: ctx.runId,
     // the newest deployment is most often the running version: compare with it at once
@@ -157,7 +157,8 @@ export async function gatherFacts(
   const roleNeeded =
     wantsOverride(window) &&
     (activeWindow(window.windows, window.now, window.timeZone) !== undefined ||
-      (incidents?.alerts.length ?? 0) > 0)
+      (incidents?.alerts.length ?? 0) > 0 ||
+      stillBaking(deployments, stagingOptions(settings, ctx, isProduction, window)))
   const role = roleNeeded ? await readRole(deps.api, ctx.actor) : undefined
   return {
     now,
@@ -170,6 +171,29 @@ export async function gatherFacts(
     review,
     incidents,
     ...changed
+  }
+}
+
+function stagingOptions(
+  settings: Settings,
+  ctx: Pick<RunContext, 'sha'>,
+  isProduction: boolean,
+  window: WindowFacts
+): StagingOptions {
+  return {
+    isProduction,
+    environment: settings.environment,
+    sha: ctx.sha,
+    bakeTimeMs: settings.bakeTimeMs,
+    now: window.now,
+    timeZone: window.timeZone,
+    p1: wantsOverride(window)
+      ? {
+          granted: OVERRIDE_ROLES.includes(window.role ?? ''),
+          actor: window.actor,
+          role: window.role
+        }
+      : undefined
   }
 }
 
@@ -194,18 +218,14 @@ export function evaluate(
 ): Omit<GateResult, 'facts'> {
   const lang = settings.language
   const window = evaluateWindow(facts.window, lang)
+  const staging = evaluateStaging(
+    facts.deployments,
+    stagingOptions(settings, ctx, facts.isProduction, facts.window),
+    lang
+  )
   const checklist: ChecklistItem[] = [
     evaluateCi(facts.ci, lang),
-    evaluateStaging(
-      facts.deployments,
-      {
-        isProduction: facts.isProduction,
-        environment: settings.environment,
-        stagingEnvironment: settings.stagingEnvironment,
-        sha: ctx.sha
-      },
-      lang
-    ),
+    staging.item,
     evaluateMigrations(
       settings.commands,
       facts.migrationCheck,
@@ -239,10 +259,14 @@ export function evaluate(
       lang
     )
   ]
+  const { windows, timeZone } = facts.window
   return {
     checklist,
-    decision: decide(checklist),
-    nextWindow: window.nextWindow,
+    // staging still baking is a time rule: it postpones, until the bake and the windows allow
+    decision: decide(checklist, staging.bakedAt ? ['staging'] : []),
+    nextWindow: staging.bakedAt
+      ? afterBake(staging.bakedAt, window.nextWindow, windows, timeZone)
+      : window.nextWindow,
     overridden: window.overridden,
     previous: previousDeployment(facts.deployments.target),
     changes: changesRecord(facts.changes)

@@ -1,24 +1,126 @@
 import type { Language } from '../settings/schema.js'
 import type { ChecklistItem } from '../record/types.js'
 import { phrases } from '../report/wording.js'
+import { spanText } from '../duration.js'
+import type { FreezeWindow } from '../schedule/freeze.js'
+import { formatInZone, nextAllowed } from '../schedule/windows.js'
 import { itemMaker } from './item.js'
-import type { DeploymentFacts } from './deployments.js'
+import type { DeploymentFacts, StagingOfCommit } from './deployments.js'
 
-/** Item `staging`: a production release went to staging first, with this very commit. */
+/**
+ * Item `staging`: a production release went first to each staging environment, with this
+ * very commit, and has been live there for `bake-time` (DESIGN.md section 5).
+ */
+
+export interface StagingOptions {
+  isProduction: boolean
+  environment: string
+  sha: string
+  /** how long the commit must have been live on each staging environment */
+  bakeTimeMs: number
+  now: Date
+  /** the zone of the time rules, for the instant the bake completes */
+  timeZone: string
+  /** P1 asked for (with a reason); `granted` when the actor's role allows it */
+  p1?: { granted: boolean; actor: string; role?: string }
+}
+
+export interface StagingVerdict {
+  item: ChecklistItem
+  /** when the item fails for nothing but bake time: the instant the last bake completes */
+  bakedAt?: Date
+}
+
+/** One staging environment: met, not met, or met but for the time it must still bake. */
+type Judged =
+  { outcome: 'met' | 'unmet'; text: string } | { outcome: 'baking'; text: string; bakedAt: Date }
+
+function judge(s: StagingOfCommit, o: StagingOptions, language: Language): Judged {
+  const p = phrases(language)
+  const d = s.deployment
+  if (!d) return { outcome: 'unmet', text: p.stagingNone(s.environment, o.sha.slice(0, 7)) }
+  if (d.failedAfter)
+    return {
+      outcome: 'unmet',
+      text: p.stagingRolledBack(
+        s.environment,
+        d.version,
+        d.id,
+        d.failedAfter.state,
+        formatInZone(d.failedAfter.at, o.timeZone)
+      )
+    }
+  const replaced = d.state === 'inactive' && d.replacedAt !== undefined
+  if (!d.succeededAt || (d.state !== 'success' && !replaced))
+    return {
+      outcome: 'unmet',
+      text: p.stagingNotOk(s.environment, d.id, d.state ?? 'without status')
+    }
+  // live up to now, or up to the moment it was replaced; never negative (clock skew)
+  const until = replaced && d.replacedAt ? d.replacedAt : o.now
+  const liveMs = Math.max(0, until.getTime() - d.succeededAt.getTime())
+  const live = replaced
+    ? p.stagingReplaced(s.environment, d.version, spanText(liveMs), d.id)
+    : p.stagingLive(s.environment, d.version, spanText(liveMs), d.id)
+  if (o.bakeTimeMs <= 0) return { outcome: 'met', text: live }
+  const baked = `${live}${p.stagingAnd}${p.stagingBaked(s.environment, spanText(liveMs), spanText(o.bakeTimeMs))}`
+  if (liveMs >= o.bakeTimeMs) return { outcome: 'met', text: baked }
+  if (replaced) return { outcome: 'unmet', text: `${baked}${p.stagingSo}${p.stagingReplacedEarly}` }
+  const bakedAt = new Date(d.succeededAt.getTime() + o.bakeTimeMs)
+  return { outcome: 'baking', text: baked, bakedAt }
+}
+
 export function evaluateStaging(
   f: DeploymentFacts,
-  o: { isProduction: boolean; environment: string; stagingEnvironment: string; sha: string },
+  o: StagingOptions,
   language: Language
-): ChecklistItem {
+): StagingVerdict {
   const p = phrases(language)
   const item = itemMaker('staging', language)
-  if (!o.isProduction) return item('na', p.notProduction(o.environment))
-  if (f.error) return item('fail', p.lockUnreadable(f.error))
-  const d = f.stagingOfCommit
-  if (!d) return item('fail', p.stagingNone(o.stagingEnvironment, o.sha.slice(0, 7)))
-  if (d.replaced)
-    return item('pass', p.stagingReplaced(o.stagingEnvironment, d.id, d.createdAt.toISOString()))
-  if (d.state !== 'success')
-    return item('fail', p.stagingNotOk(o.stagingEnvironment, d.id, d.state ?? 'without status'))
-  return item('pass', p.stagingOk(o.stagingEnvironment, d.id, d.createdAt.toISOString()))
+  if (!o.isProduction) return { item: item('na', p.notProduction(o.environment)) }
+  if (f.error) return { item: item('fail', p.lockUnreadable(f.error)) }
+  const judged = (f.staging ?? []).map((s) => judge(s, o, language))
+  const baking = judged.flatMap((j) => (j.outcome === 'baking' ? [j.bakedAt] : []))
+  const unmet = judged.some((j) => j.outcome === 'unmet')
+  const texts = judged.map((j) => j.text).join(p.stagingAnd)
+  if (baking.length === 0 || unmet) return { item: item(unmet ? 'fail' : 'pass', texts) }
+  const bakedAt = new Date(Math.max(...baking.map((t) => t.getTime())))
+  // bake time is a time rule: P1 lifts it (never the need for a successful deployment)
+  if (o.p1?.granted)
+    return {
+      item: item(
+        'pass',
+        `${texts}${p.stagingSo}${p.stagingBakeLifted(o.p1.actor, o.p1.role ?? '')}`
+      )
+    }
+  const refused = o.p1
+    ? `${p.stagingAnd}${p.stagingBakeNotLifted(o.p1.actor, o.p1.role ?? 'none')}`
+    : ''
+  const waiting = `${texts}${p.stagingSo}${p.stagingBakedAt(formatInZone(bakedAt, o.timeZone))}${refused}`
+  return { item: item('fail', waiting), bakedAt }
+}
+
+/** Whether a production release waits for nothing at staging but bake time (P1 aside). */
+export function stillBaking(f: DeploymentFacts, o: StagingOptions): boolean {
+  return (f.staging ?? []).some((s) => judge(s, o, 'en').outcome === 'baking')
+}
+
+/**
+ * The first instant the time rules all allow, staging's bake included: the first instant at
+ * or after the bake completes (and after `windowNext`) outside every freeze window; undefined
+ * when the windows never end.
+ */
+export function afterBake(
+  bakedAt: Date,
+  windowNext: Date | undefined,
+  windows: readonly FreezeWindow[],
+  timeZone: string
+): Date | undefined {
+  if (windowNext === undefined) return undefined
+  const from = new Date(Math.max(bakedAt.getTime(), windowNext.getTime()))
+  try {
+    return nextAllowed(windows, from, timeZone)
+  } catch {
+    return undefined
+  }
 }

@@ -93,10 +93,23 @@ const PHRASES = {
     noChecks: 'no checks or statuses found on the commit',
     checksUnreadable: (why: string) => `could not read the checks: ${why}`,
     notProduction: (env: string) => `${env} is not a production environment`,
-    stagingOk: (env: string, id: number, when: string) =>
-      `deployment #${id} to ${env} succeeded (${when})`,
-    stagingReplaced: (env: string, id: number, when: string) =>
-      `deployment #${id} to ${env} succeeded (${when}); it has since been replaced by a newer one`,
+    stagingLive: (env: string, version: string, live: string, id: number) =>
+      `${env}: ${version} live ${live} (deployment #${id})`,
+    stagingReplaced: (env: string, version: string, live: string, id: number) =>
+      `${env}: ${version} was live ${live}, then replaced by a newer one (deployment #${id})`,
+    stagingBaked: (env: string, baked: string, needs: string) =>
+      `baked ${baked} on ${env}, needs ${needs}`,
+    stagingBakedAt: (when: string) => `baked at ${when}`,
+    /** between the staging environments, and before what follows from them */
+    stagingAnd: '; ',
+    stagingSo: ': ',
+    stagingReplacedEarly: 'replaced before it baked enough: it can no longer bake',
+    stagingBakeLifted: (actor: string, role: string) =>
+      `bake time lifted by P1 (${actor}, ${role})`,
+    stagingBakeNotLifted: (actor: string, role: string) =>
+      `P1 not honoured: ${actor || 'unknown actor'} has role ${role}, maintain or admin required`,
+    stagingRolledBack: (env: string, version: string, id: number, state: string, when: string) =>
+      `deployment #${id} (${version}) to ${env} was rolled back: ${state} at ${when}, after its success`,
     stagingNone: (env: string, sha: string) => `no deployment of ${sha} to ${env}`,
     stagingNotOk: (env: string, id: number, state: string) =>
       `newest deployment #${id} of this commit to ${env} is ${state}, not success`,
@@ -175,10 +188,21 @@ const PHRASES = {
     noChecks: 'aucune vérification ni statut sur le commit',
     checksUnreadable: (why: string) => `lecture des vérifications impossible : ${why}`,
     notProduction: (env: string) => `${env} n'est pas un environnement de production`,
-    stagingOk: (env: string, id: number, when: string) =>
-      `déploiement #${id} en ${env} réussi (${when})`,
-    stagingReplaced: (env: string, id: number, when: string) =>
-      `déploiement #${id} en ${env} réussi (${when}) ; remplacé depuis par un plus récent`,
+    stagingLive: (env: string, version: string, live: string, id: number) =>
+      `${env} : ${version} en ligne depuis ${live} (déploiement #${id})`,
+    stagingReplaced: (env: string, version: string, live: string, id: number) =>
+      `${env} : ${version} est resté en ligne ${live}, puis a été remplacé par un plus récent (déploiement #${id})`,
+    stagingBaked: (env: string, baked: string, needs: string) =>
+      `rodé ${baked} en ${env}, ${needs} requises`,
+    stagingBakedAt: (when: string) => `rodé le ${when}`,
+    stagingAnd: ' ; ',
+    stagingSo: ' : ',
+    stagingReplacedEarly: 'remplacé avant la fin du rodage : il ne peut plus roder',
+    stagingBakeLifted: (actor: string, role: string) => `rodage levé par P1 (${actor}, ${role})`,
+    stagingBakeNotLifted: (actor: string, role: string) =>
+      `P1 non honoré : ${actor || 'acteur inconnu'} a le rôle ${role}, maintain ou admin requis`,
+    stagingRolledBack: (env: string, version: string, id: number, state: string, when: string) =>
+      `le déploiement #${id} (${version}) en ${env} a été annulé : ${state} le ${when}, après son succès`,
     stagingNone: (env: string, sha: string) => `aucun déploiement de ${sha} en ${env}`,
     stagingNotOk: (env: string, id: number, state: string) =>
       `le dernier déploiement #${id} de ce commit en ${env} est ${state}, pas success`,

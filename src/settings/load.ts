@@ -43,9 +43,7 @@ export function settingsWarnings(settings: Settings): string[] {
     warnings.push(
       'github-token is empty: GitHub is read without a token (public repositories only, at 60 requests an hour) and nothing is written (no deployment, no status, no PR comment); pass github-token: ${{ github.token }} or leave the input out'
     )
-  const known = [settings.environment, ...settings.stagingEnvironment.split(',')].map((e) =>
-    e.trim()
-  )
+  const known = [settings.environment, ...settings.stagingEnvironments]
   for (const [n, w] of settings.freeze.entries()) {
     for (const e of w.environments ?? []) {
       const production = isProductionName(e, settings.productionEnvironments)

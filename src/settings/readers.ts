@@ -36,6 +36,26 @@ export function name(fallback?: string) {
   }
 }
 
+/**
+ * Several names, comma separated or a YAML list (`staging, production-canary`), without
+ * repeats (ignoring case); an empty text means `[fallback]`, a list with no name is refused.
+ */
+export function names(fallback: string) {
+  const one = name()
+  return (text: string, bad: Bad): string[] => {
+    if (text === '') return [fallback]
+    const items = yamlOrList(text, bad)
+    if (items.length === 0) {
+      bad('at least one name (comma separated or a YAML list)', text)
+      return [fallback]
+    }
+    const seen = new Set<string>()
+    return items
+      .map((n) => one(n, bad))
+      .filter((n) => !seen.has(n.toLowerCase()) && seen.add(n.toLowerCase()))
+  }
+}
+
 export function singleLine(t: string, bad: Bad): string | undefined {
   if (t !== '' && (CONTROL.test(t) || t.length > 255))
     bad('a single line of at most 255 characters', t)

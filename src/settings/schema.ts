@@ -43,7 +43,10 @@ export interface Settings {
   /** undefined: every check on the commit but this run's own */
   requiredChecks?: string[]
   checksTimeoutMs: number
-  stagingEnvironment: string
+  /** where a production release must have gone first, each of them (never empty) */
+  stagingEnvironments: string[]
+  /** how long the commit must have been live on each staging environment; 0: no bake */
+  bakeTimeMs: number
   productionEnvironments: string[]
   monitoringUrls: string[]
   timeZone: string
@@ -123,11 +126,8 @@ export const settingsSchema = z
       t ? read.yamlOrList(t, bad) : undefined
     ),
     'checks-timeout': input('checks-timeout', read.duration('10m')),
-    'staging-environment': input('staging-environment', read.name('staging')),
-    'bake-time': input(
-      'bake-time',
-      read.notYet('bake time', read.duration('0', true), (v) => v === 0)
-    ),
+    'staging-environment': input('staging-environment', read.names('staging')),
+    'bake-time': input('bake-time', read.duration('0', true)),
     'production-environments': input('production-environments', (t, bad) =>
       t ? read.yamlOrList(t, bad) : ['production']
     ),
@@ -246,7 +246,8 @@ export const settingsSchema = z
     commandTimeoutMs: v['command-timeout'],
     requiredChecks: v['required-checks'],
     checksTimeoutMs: v['checks-timeout'],
-    stagingEnvironment: v['staging-environment'],
+    stagingEnvironments: v['staging-environment'],
+    bakeTimeMs: v['bake-time'],
     productionEnvironments: v['production-environments'],
     monitoringUrls: v['monitoring-url'],
     timeZone: v.timezone,
