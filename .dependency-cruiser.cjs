@@ -8,6 +8,14 @@ const area = (name) => `^src/${name}/`
 module.exports = {
   forbidden: [
     {
+      name: 'settings-come-first',
+      severity: 'error',
+      comment:
+        'settings/ -> run/, gate/, notify/, report/, record/, github/: never (inputs are read before anything uses them).',
+      from: { path: area('settings') },
+      to: { path: ['^src/(run|gate|notify|report|record|github)/'] }
+    },
+    {
       name: 'no-cycles',
       severity: 'error',
       comment: 'No import cycles: the data flows one way.',

@@ -57,7 +57,13 @@ describe('the shape of the code (DESIGN.md section 12)', () => {
     ['sql-is-pure', 'sql/x.ts', "export type { GitHubApi } from '../github/api.js'"],
     ['sql-is-pure', 'sql/x.ts', "export * from '../report/escape.js'"],
     ['sql-parser-loads-lazily', 'gate/x.ts', "export { lintMigration } from '../sql/lint.js'"],
-    ['sql-parser-loads-lazily', 'run/x.ts', "export { parse } from 'libpg-query'"]
+    ['sql-parser-loads-lazily', 'run/x.ts', "export { parse } from 'libpg-query'"],
+    [
+      'settings-come-first',
+      'settings/x.ts',
+      "export type { ProbeContext } from '../run/probes.js'"
+    ],
+    ['settings-come-first', 'settings/x.ts', "export * from '../report/escape.js'"]
   ])('%s fails on %s importing: %s', (rule, path, text) => {
     expect(brokenRules((src) => file(src, path, `${text}\n`))).toEqual([rule])
   })

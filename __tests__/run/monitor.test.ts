@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { tmpdir } from 'node:os'
 import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
 import { fixedClock, systemClock } from '../../src/clock.js'
-import type { Check } from '../../src/run/checks.js'
+import type { Check } from '../../src/settings/checks.js'
 import { monitorRounds, watch, type MonitorOptions } from '../../src/run/monitor.js'
 import { MemoryLog } from './log.js'
 

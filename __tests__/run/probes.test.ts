@@ -5,7 +5,7 @@ import {
   startSampleService,
   type SampleService
 } from '../../__fixtures__/sample-service.js'
-import { headerValues, parseCheckList, type Check } from '../../src/run/checks.js'
+import { headerValues, parseCheckList, type Check } from '../../src/settings/checks.js'
 import { probe, toCheckRecord, type ProbeContext } from '../../src/run/probes.js'
 import { MemoryLog } from './log.js'
 

@@ -12,7 +12,7 @@ import {
 } from '../../__fixtures__/prometheus.js'
 import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
 import { seedLiveDeployment, startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
-import { parseCheckList, type PrometheusCheck } from '../../src/run/checks.js'
+import { parseCheckList, type PrometheusCheck } from '../../src/settings/checks.js'
 import { probe } from '../../src/run/probes.js'
 import { baseEnv, newJob, removeJob, runMain } from '../e2e/action-runner.js'
 import { MemoryLog } from './log.js'

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
 import { fixedClock, systemClock } from '../../src/clock.js'
-import type { Check } from '../../src/run/checks.js'
+import type { Check } from '../../src/settings/checks.js'
 import { runSmokeTests, type SmokeOptions } from '../../src/run/smoke.js'
 import { MemoryLog } from './log.js'
 

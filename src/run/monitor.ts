@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import { formatDuration } from '../duration.js'
-import type { Check } from './checks.js'
+import type { Check } from '../settings/checks.js'
 import { linkedAbort } from '../http.js'
 import { probe, type CheckResult, type ProbeContext } from './probes.js'
 

@@ -1,7 +1,13 @@
 import type { Log } from '../core.js'
 import { formatDuration } from '../duration.js'
 import type { CheckResultRecord } from '../record/types.js'
-import type { AlertsCheck, Check, CommandCheck, HttpCheck, PrometheusCheck } from './checks.js'
+import type {
+  AlertsCheck,
+  Check,
+  CommandCheck,
+  HttpCheck,
+  PrometheusCheck
+} from '../settings/checks.js'
 import { describeAlerts, firingAlerts, type Alert } from '../alerts/client.js'
 import { httpFetch, timeoutSignal } from '../http.js'
 import { runCommand } from './command.js'

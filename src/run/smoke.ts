@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js'
 import { formatDuration } from '../duration.js'
-import type { Check } from './checks.js'
+import type { Check } from '../settings/checks.js'
 import { probe, type CheckResult, type ProbeContext } from './probes.js'
 
 export interface SmokeOptions extends ProbeContext {

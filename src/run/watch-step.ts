@@ -1,4 +1,4 @@
-import type { Check } from './checks.js'
+import type { Check } from '../settings/checks.js'
 import { probeContext } from './forward.js'
 import { watch } from './monitor.js'
 import { toCheckRecord } from './probes.js'

@@ -1,5 +1,5 @@
 import type { Core } from '../core.js'
-import { headerValues } from '../run/checks.js'
+import { headerValues } from './checks.js'
 import { SettingsError } from './errors.js'
 import { CONTROL } from './readers.js'
 import { closest, isProductionName, sameEnvironment } from './names.js'

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { AlertSource } from '../alerts/client.js'
-import { checkListSchema, type Check } from '../run/checks.js'
+import { checkListSchema, type Check } from './checks.js'
 import { DEFAULT_FREEZE, freezeListSchema, type FreezeWindow } from '../schedule/freeze.js'
 import { problem, SettingsError } from './errors.js'
 import { INPUT_NAMES, type InputName, type Raw } from './inputs.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { checkListSchema, parseCheckList, type Check } from '../../src/run/checks.js'
+import { checkListSchema, parseCheckList, type Check } from '../../src/settings/checks.js'
 
 function messages(value: unknown): string[] {
   const parsed = checkListSchema.safeParse(value)
