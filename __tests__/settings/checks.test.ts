@@ -88,7 +88,7 @@ describe('checkListSchema', () => {
     [{ name: 'A', url: 'https://x.example', timeout: 5 }, 'timeout must be a duration'],
     [
       { name: 'A', url: 'https://x.example', maxMs: 5 },
-      'unknown key "maxMs" (an HTTP check takes name, url, status, max-ms, contains, timeout)'
+      'unknown key "maxMs" (an HTTP check takes name, url, status, max-ms, contains, headers, timeout)'
     ],
     [{ name: 'A', run: 'true', status: 0 }, 'unknown key "status" (a command check takes'],
     [{ name: 'A', run: '' }, 'run must not be empty'],
@@ -154,7 +154,7 @@ describe('parseCheckList', () => {
       [
         'invalid smoke-tests:',
         'smoke-tests[1].url: check "A": url must be an http:// or https:// address',
-        'smoke-tests[1]: check "A": unknown key "extra" (an HTTP check takes name, url, status, max-ms, contains, timeout)'
+        'smoke-tests[1]: check "A": unknown key "extra" (an HTTP check takes name, url, status, max-ms, contains, headers, timeout)'
       ].join('\n')
     )
   })
