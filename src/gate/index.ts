@@ -23,7 +23,13 @@ import { evaluateMonitoring, type UrlAnswer } from './monitoring.js'
 import { evaluateRollback } from './rollback.js'
 import { evaluateStaging } from './staging.js'
 import { decide } from './verdict.js'
-import { evaluateWindow, OVERRIDE_ROLES, wantsOverride, type WindowFacts } from './window.js'
+import {
+  evaluateWindow,
+  nameOf,
+  OVERRIDE_ROLES,
+  wantsOverride,
+  type WindowFacts
+} from './window.js'
 
 /** The world as the gate sees it; everything the checklist is decided from. */
 export interface Facts {
@@ -54,6 +60,8 @@ export interface GateResult {
   previous?: DeploymentView
   /** what goes out (the record's `changes`) */
   changes?: ChangesRecord
+  /** what a postponed release waits for: the freeze window's name, the items that wait */
+  waitingFor?: string[]
 }
 
 export interface GateDeps {
@@ -239,9 +247,16 @@ export function evaluate(
       lang
     )
   ]
+  const decision = decide(checklist)
   return {
     checklist,
-    decision: decide(checklist),
+    decision,
+    waitingFor:
+      decision === 'postpone'
+        ? checklist
+            .filter((i) => i.status === 'fail')
+            .map((i) => (i.id === 'window' && window.active ? nameOf(window.active) : i.item))
+        : undefined,
     nextWindow: window.nextWindow,
     overridden: window.overridden,
     previous: previousDeployment(facts.deployments.target),

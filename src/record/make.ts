@@ -41,6 +41,11 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
     timezone: zone,
     changes: state.gate?.changes,
     migration_findings: state.gate?.facts.migrationFiles?.findings,
+    resumed: state.resumedFrom && {
+      from_run: state.resumedFrom.fromRun,
+      postponed_at: formatInZone(state.resumedFrom.postponedAt, zone),
+      attempt: state.resumedFrom.attempt
+    },
     started_at: formatInZone(state.startedAt, zone),
     finished_at: formatInZone(clock.now(), zone),
     steps: []

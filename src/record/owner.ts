@@ -51,6 +51,14 @@ export class RunRecord {
     this.apply((d) => t.deploymentCreated(d, id))
   }
 
+  /**
+   * Postponed until `until`: the queued GitHub deployment `id` holds it (undefined when it
+   * could not be created or continued).
+   */
+  postponed(until: string, id: number | undefined): void {
+    this.apply((d) => t.postponed(d, until, id))
+  }
+
   lockLost(detail: string, error: string): void {
     this.apply((d) => t.lockLost(d, detail, error), { notStarted: true })
   }

@@ -61,6 +61,13 @@ export const deploymentCreated = (d: DeploymentRecord, id: number): DeploymentRe
   deployment_id: id
 })
 
+/** Postponed, and recorded on GitHub as a queued deployment (new, or the one it continues). */
+export const postponed = (
+  d: DeploymentRecord,
+  until: string,
+  id: number | undefined
+): DeploymentRecord => ({ ...d, postponed_until: until, deployment_id: id ?? d.deployment_id })
+
 /** Another run held the lock after all: the lock item fails and the verdict becomes abort. */
 export function lockLost(d: DeploymentRecord, detail: string, error: string): DeploymentRecord {
   return {
