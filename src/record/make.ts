@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js'
-import { rollbackPlanText } from '../report/record.js'
+import { rollbackPlanText } from './yaml.js'
 import { formatInZone } from '../schedule/windows.js'
 import type { RunSubject } from './state.js'
 import type { DeploymentRecord } from './types.js'

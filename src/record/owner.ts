@@ -20,8 +20,8 @@ export class RunRecord {
    * The record a killed main step saved (the post step finishes it): the process had begun
    * when the record says `in-progress`.
    */
-  static restore(saved: DeploymentRecord): RunRecord {
-    return new RunRecord(saved, {
+  static restore(saved: DeploymentRecord, deploymentId: number): RunRecord {
+    return new RunRecord(t.restored(saved, deploymentId), {
       decision: saved.decision,
       inProgress: saved.status === 'in-progress'
     })

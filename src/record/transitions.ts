@@ -56,6 +56,13 @@ export function withStatus(d: DeploymentRecord, o: Outcome): DeploymentRecord {
   return { ...d, status: statusOf(o, d.deployment_id !== undefined) }
 }
 
+/** The record a killed main step saved, as the post step finds it: its deployment, its steps. */
+export const restored = (saved: DeploymentRecord, deploymentId: number): DeploymentRecord => ({
+  ...saved,
+  deployment_id: saved.deployment_id ?? deploymentId,
+  steps: saved.steps ?? []
+})
+
 export const deploymentCreated = (d: DeploymentRecord, id: number): DeploymentRecord => ({
   ...d,
   deployment_id: id
