@@ -65,6 +65,21 @@ module.exports = {
       to: { path: ['^src/(run|gate)/'] }
     },
     {
+      name: 'resume-never-deploys',
+      severity: 'error',
+      comment: 'resume/ -> gate/, run/: never (resuming re-runs a job, it never deploys).',
+      from: { path: area('resume') },
+      to: { path: ['^src/(gate|run)/'] }
+    },
+    {
+      name: 'record-before-reports',
+      severity: 'error',
+      comment:
+        'record/ -> report/, notify/: never (the record is made before it is rendered or sent).',
+      from: { path: area('record') },
+      to: { path: ['^src/(report|notify)/'] }
+    },
+    {
       name: 'sql-is-pure',
       severity: 'error',
       comment: 'sql/ reads SQL and says what it does: it neither acts, calls, decides nor renders.',

@@ -547,8 +547,6 @@ describe('inputs of the contract this version does not act on yet', () => {
     ['freeze-calendar', 'freeze.ics'],
     ['deploy-hours', 'Mon-Fri 09:00-17:00'],
     ['runway', '45m'],
-    ['resume-postponed', 'true'],
-    ['postpone-expiry', '7d'],
     ['slack-token', 'xoxb-1-2-3'],
     ['slack-channel', 'C0123456']
   ] as [InputName, string][])('refuses %s: %s before anything runs', (name, value) => {

@@ -16,6 +16,8 @@ import { RunRecord } from './record/owner.js'
 import { runState, type RunSubject } from './record/state.js'
 import type { RunStatus } from './record/types.js'
 import { runCommand } from './run/command.js'
+import { recordPostponement } from './run/postpone.js'
+import { failResumed, findResumed } from './run/resumed.js'
 import { commandEnv } from './run/env.js'
 import { probe } from './run/probes.js'
 import { loadSettings, settingsForRefusal, settingsWarnings } from './settings/load.js'
@@ -76,7 +78,9 @@ async function refuseInputs(
 }
 
 /** The main step: the one place that decides the step's outcome. */
-export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | undefined> {
+export async function run(
+  given: Partial<MainDeps> = {}
+): Promise<RunStatus | 'resumed' | 'idle' | undefined> {
   // Defaults are the real runner's, so that `run()` alone works (e.g. under @github/local-action).
   const env = given.env ?? process.env
   const fromEnv = clockFromEnv(env)
@@ -113,10 +117,26 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
     if (!(e instanceof SettingsError)) throw e
     return refuseInputs(e, ctx, deps, startedAt)
   }
+
+  if (settings.resumePostponed) {
+    const { runResume } = await import('./resume/index.js')
+    return runResume(settings, ctx, deps)
+  }
+
   const version = settings.version ?? defaultVersion(ctx)
   const recordFile = recordFilePath(ctx, settings, version, startedAt)
   const api = GitHubApi.forRun(ctx, settings.githubToken, core)
-  const subject: RunSubject = { settings, ctx, version, startedAt, recordFile }
+  // the re-run of a postponed release continues it, in the name of the one who started it
+  const resumedFrom = settings.dryRun
+    ? undefined
+    : await findResumed(api, ctx, settings.environment, core)
+  if (resumedFrom) {
+    ctx = { ...ctx, actor: resumedFrom.actor ?? ctx.actor }
+    core.info(
+      `Resuming the release postponed by ${resumedFrom.fromRun} (deployment #${resumedFrom.deploymentId})`
+    )
+  }
+  const subject: RunSubject = { settings, ctx, version, startedAt, recordFile, resumedFrom }
   const state = runState(subject, new RunRecord(makeRecord(subject, clock)))
   const warnings = settingsWarnings(settings)
   for (const w of warnings) core.warning(w)
@@ -178,6 +198,9 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
     } else if (settings.dryRun) {
       // planned: the record says what would happen, nothing more is done
     } else if (gate.decision !== 'go') {
+      // postponed: a queued deployment that starts again by itself; a resumed one aborted: failure
+      if (gate.decision === 'postpone') await recordPostponement(state, { api, core })
+      else await failResumed(state, api, core)
       const { ChatAnnouncer } = await import('./notify/announcer.js')
       await new ChatAnnouncer({ clock, core }).refused(state)
     } else {

@@ -138,7 +138,7 @@ export const TUESDAY = new Date('2026-11-24T10:00:00Z')
 
 export interface Outcome {
   core: FakeCore
-  status: RunStatus | undefined
+  status: RunStatus | 'resumed' | 'idle' | undefined
   summaries: string[]
   /** what `run()` threw, if it threw */
   thrown?: unknown

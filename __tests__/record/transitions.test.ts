@@ -180,11 +180,49 @@ describe('RunRecord: the owner', () => {
 
   it('the post step restores a killed run from its saved record and finishes it', () => {
     const saved = { ...base({ deployment_id: 42 }), status: 'in-progress' as const }
-    const run = RunRecord.restore(saved)
+    const run = RunRecord.restore(saved, 99)
     expect(run.record.status).toBe('in-progress')
+    expect(run.record.deployment_id).toBe(42)
     run.rollbackStarted('cancelled')
     run.rollbackEnded({ ok: true, untouched: false, cancelled: true })
     expect(run.record.status).toBe('cancelled')
+  })
+})
+
+describe('RunRecord.restore: the saved record as the post step finds it', () => {
+  it('takes the deployment the post step was told of, and no steps, when the saved record lacks them', () => {
+    const {
+      deployment_id: _id,
+      steps: _steps,
+      ...partial
+    } = {
+      ...base(),
+      status: 'in-progress' as const
+    }
+    const run = RunRecord.restore(partial as DeploymentRecord, 77)
+    expect(run.record.deployment_id).toBe(77)
+    expect(run.record.steps).toEqual([])
+  })
+})
+
+describe('RunRecord.postponed', () => {
+  it('records until when, and the queued deployment that holds it', () => {
+    const run = new RunRecord(base())
+    run.gateDecided(base(), 'postpone')
+    run.postponed('2026-11-30T09:00:00+01:00', 51)
+    expect(run.record).toMatchObject({
+      status: 'postponed',
+      postponed_until: '2026-11-30T09:00:00+01:00',
+      deployment_id: 51
+    })
+  })
+
+  it('keeps no deployment id when GitHub could not record it', () => {
+    const run = new RunRecord(base())
+    run.gateDecided(base(), 'postpone')
+    run.postponed('2026-11-30T09:00:00+01:00', undefined)
+    expect(run.record.deployment_id).toBeUndefined()
+    expect(run.record.postponed_until).toBe('2026-11-30T09:00:00+01:00')
   })
 })
 

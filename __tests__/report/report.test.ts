@@ -5,7 +5,7 @@ import { GitHubApi } from '../../src/github/api.js'
 import { findCommentTargets, publishPrComments } from '../../src/notify/pr-comment.js'
 import { commentMarker, renderComment } from '../../src/report/comment.js'
 import { MemoryLog } from '../run/log.js'
-import { recordYaml, rollbackPlanText, toRecord } from '../../src/report/record.js'
+import { recordYaml, rollbackPlanText, toRecord } from '../../src/record/yaml.js'
 import { fenced, renderSummary, stepsChart, SUMMARY_LIMIT } from '../../src/report/summary.js'
 import type { DeploymentRecord } from '../../src/record/types.js'
 

@@ -1,5 +1,6 @@
 import { sameEnvironment } from '../settings/names.js'
 import type { Deployment, DeploymentStatus, GitHubApi } from '../github/api.js'
+import { payloadOf, postponedPayload } from '../github/payload.js'
 
 /**
  * Deployment history, read once per run: the `staging` and `lock` items and the
@@ -29,6 +30,8 @@ export interface DeploymentView {
    * `environment:`, and it is `in_progress` while we run; it never holds the lock against us
    */
   ownRun?: boolean
+  /** a postponed release (`payload.red_button.postponed_until`): queued, it never holds the lock */
+  postponed?: boolean
 }
 
 /** The newest deployment of the commit to a staging environment, and how long it has been live. */
@@ -56,19 +59,6 @@ export interface DeploymentFacts {
   error?: string
 }
 
-function payloadOf(d: Deployment): Record<string, unknown> {
-  if (d.payload && typeof d.payload === 'object') return d.payload as Record<string, unknown>
-  if (typeof d.payload === 'string') {
-    try {
-      const parsed: unknown = JSON.parse(d.payload)
-      if (parsed && typeof parsed === 'object') return parsed as Record<string, unknown>
-    } catch {
-      // a free-text payload carries no version
-    }
-  }
-  return {}
-}
-
 export function viewOf(d: Deployment): DeploymentView {
   const payload = payloadOf(d)
   return {
@@ -81,6 +71,7 @@ export function viewOf(d: Deployment): DeploymentView {
     version: typeof payload.version === 'string' && payload.version ? payload.version : d.ref,
     read: false,
     byRedButton: payload.tool === TOOL_NAME,
+    postponed: postponedPayload(d) !== undefined,
     // our own deployments name their run from the start, before any status
     logUrl: typeof payload.run_url === 'string' && payload.run_url ? payload.run_url : undefined
   }
@@ -107,6 +98,8 @@ export function isYoung(v: Pick<DeploymentView, 'createdAt'>, now: Date): boolea
 
 export function isActive(v: DeploymentView): boolean {
   if (v.ownRun) return false
+  // a postponed release waits for its window: it holds nothing meanwhile
+  if (v.postponed && (v.state === 'queued' || v.state === undefined)) return false
   if (v.state === 'in_progress' || v.state === 'queued' || v.state === 'pending') return true
   // Our own deployments are created a moment before their first status: count them too.
   return v.read && v.state === undefined && v.byRedButton

@@ -24,7 +24,13 @@ import { evaluateMonitoring, type UrlAnswer } from './monitoring.js'
 import { evaluateRollback } from './rollback.js'
 import { afterBake, evaluateStaging, stillBaking, type StagingOptions } from './staging.js'
 import { decide } from './verdict.js'
-import { evaluateWindow, OVERRIDE_ROLES, wantsOverride, type WindowFacts } from './window.js'
+import {
+  evaluateWindow,
+  nameOf,
+  OVERRIDE_ROLES,
+  wantsOverride,
+  type WindowFacts
+} from './window.js'
 
 /** The world as the gate sees it; everything the checklist is decided from. */
 export interface Facts {
@@ -55,6 +61,8 @@ export interface GateResult {
   previous?: DeploymentView
   /** what goes out (the record's `changes`) */
   changes?: ChangesRecord
+  /** what a postponed release waits for: the freeze window's name, the items that wait */
+  waitingFor?: string[]
 }
 
 export interface GateDeps {
@@ -260,10 +268,17 @@ export function evaluate(
     )
   ]
   const { windows, timeZone } = facts.window
+  // staging still baking is a time rule: it postpones, until the bake and the windows allow
+  const decision = decide(checklist, staging.bakedAt ? ['staging'] : [])
   return {
     checklist,
-    // staging still baking is a time rule: it postpones, until the bake and the windows allow
-    decision: decide(checklist, staging.bakedAt ? ['staging'] : []),
+    decision,
+    waitingFor:
+      decision === 'postpone'
+        ? checklist
+            .filter((i) => i.status === 'fail')
+            .map((i) => (i.id === 'window' && window.active ? nameOf(window.active) : i.item))
+        : undefined,
     nextWindow: staging.bakedAt
       ? afterBake(staging.bakedAt, window.nextWindow, windows, timeZone)
       : window.nextWindow,

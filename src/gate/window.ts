@@ -36,7 +36,8 @@ export function wantsOverride(f: Pick<WindowFacts, 'urgency' | 'reason'>): boole
   return f.urgency === 'P1' && f.reason.trim() !== ''
 }
 
-function nameOf(w: FreezeWindow): string {
+/** A freeze window's name, or its shape in words. */
+export function nameOf(w: FreezeWindow): string {
   return w.name ?? describeWindow(w)
 }
 

@@ -105,6 +105,25 @@ export interface ComparedFile {
   changes?: number
 }
 
+/** A workflow run as `GET actions/runs/{run_id}` gives it (the fields resume mode reads). */
+export interface WorkflowRun {
+  id: number
+  /** queued, in_progress, completed, waiting, requested, pending */
+  status: string
+  conclusion?: string | null
+  run_attempt?: number
+  html_url?: string
+  check_suite_id?: number
+}
+
+/** A job of a workflow run attempt. */
+export interface WorkflowJob {
+  id: number
+  name: string
+  status: string
+  runner_name?: string | null
+}
+
 export type DeploymentState =
   'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success'
 
@@ -212,11 +231,38 @@ export class GitHubApi {
 
   /** The check suite of a workflow run, to tell this run's own jobs from the others. */
   async runCheckSuiteId(runId: number): Promise<number | undefined> {
-    const run = await this.request<{ check_suite_id?: number }>(
-      'GET /repos/{owner}/{repo}/actions/runs/{run_id}',
-      { run_id: runId }
+    return (await this.getRun(runId)).check_suite_id
+  }
+
+  getRun(runId: number): Promise<WorkflowRun> {
+    return this.request<WorkflowRun>('GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
+      run_id: runId
+    })
+  }
+
+  /** The jobs of one attempt of a workflow run (one page of 100). */
+  async listRunJobs(runId: number, attempt: number): Promise<WorkflowJob[]> {
+    const page = await this.request<{ jobs: WorkflowJob[] }>(
+      'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs',
+      { run_id: runId, attempt_number: attempt, per_page: 100 }
     )
-    return run.check_suite_id
+    return page.jobs ?? []
+  }
+
+  /** Re-runs one job of a completed run (`201`); GitHub answers `403` when it may not. */
+  async rerunJob(jobId: number): Promise<void> {
+    await this.request('POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun', {
+      job_id: jobId,
+      request: { retries: 0 }
+    })
+  }
+
+  /** Re-runs the failed jobs of a completed run (`201`). */
+  async rerunFailedJobs(runId: number): Promise<void> {
+    await this.request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs', {
+      run_id: runId,
+      request: { retries: 0 }
+    })
   }
 
   listDeployments(

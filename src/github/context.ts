@@ -10,6 +10,10 @@ export interface RunContext {
   actor: string
   runId?: number
   runAttempt?: number
+  /** the job's key in the workflow (`GITHUB_JOB`) */
+  job?: string
+  /** the runner running this job (`RUNNER_NAME`): tells this job from the others of the run */
+  runnerName?: string
   eventName: string
   /** PR number when the event is about a pull request */
   pullNumber?: number
@@ -58,17 +62,26 @@ export function readRunContext(env: Env = process.env): RunContext {
     actor: env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || '',
     runId,
     runAttempt,
+    job: env.GITHUB_JOB || undefined,
+    runnerName: env.RUNNER_NAME || undefined,
     eventName,
     pullNumber: isPrEvent ? pr?.number : undefined,
     apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, ''),
     serverUrl,
     runUrl:
-      runId !== undefined
-        ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}${runAttempt && runAttempt > 1 ? `/attempts/${runAttempt}` : ''}`
-        : undefined,
+      runId !== undefined ? runUrlOf({ serverUrl, owner, repo }, runId, runAttempt) : undefined,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     tempDir: env.RUNNER_TEMP || env.TMPDIR || '/tmp'
   }
+}
+
+/** The URL of a workflow run (of one attempt when `attempt` > 1). */
+export function runUrlOf(
+  ctx: Pick<RunContext, 'serverUrl' | 'owner' | 'repo'>,
+  runId: number,
+  attempt?: number
+): string {
+  return `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${runId}${attempt && attempt > 1 ? `/attempts/${attempt}` : ''}`
 }
 
 /** The version label: the tag name when the ref is a tag, else the 7-character short SHA. */

@@ -1,6 +1,6 @@
 /** Generic webhook: the record as JSON, signed with HMAC-SHA256 when a secret is given. */
 import { createHmac } from 'node:crypto'
-import { toRecord } from '../report/record.js'
+import { toRecord } from '../record/yaml.js'
 import type { DeploymentRecord } from '../record/types.js'
 import type { NotifyEvent } from './messages.js'
 

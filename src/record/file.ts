@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Log } from '../core.js'
 import type { RunContext } from '../github/context.js'
-import { recordYaml } from '../report/record.js'
+import { recordYaml } from './yaml.js'
 import type { Settings } from '../settings/schema.js'
 import type { DeploymentRecord } from './types.js'
 

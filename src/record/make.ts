@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js'
-import { rollbackPlanText } from '../report/record.js'
+import { rollbackPlanText } from './yaml.js'
 import { formatInZone } from '../schedule/windows.js'
 import type { RunSubject } from './state.js'
 import type { DeploymentRecord } from './types.js'
@@ -42,6 +42,11 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
     timezone: zone,
     changes: state.gate?.changes,
     migration_findings: state.gate?.facts.migrationFiles?.findings,
+    resumed: state.resumedFrom && {
+      from_run: state.resumedFrom.fromRun,
+      postponed_at: formatInZone(state.resumedFrom.postponedAt, zone),
+      attempt: state.resumedFrom.attempt
+    },
     started_at: formatInZone(state.startedAt, zone),
     finished_at: formatInZone(clock.now(), zone),
     steps: []

@@ -20,8 +20,8 @@ export class RunRecord {
    * The record a killed main step saved (the post step finishes it): the process had begun
    * when the record says `in-progress`.
    */
-  static restore(saved: DeploymentRecord): RunRecord {
-    return new RunRecord(saved, {
+  static restore(saved: DeploymentRecord, deploymentId: number): RunRecord {
+    return new RunRecord(t.restored(saved, deploymentId), {
       decision: saved.decision,
       inProgress: saved.status === 'in-progress'
     })
@@ -54,6 +54,14 @@ export class RunRecord {
 
   deploymentCreated(id: number): void {
     this.apply((d) => t.deploymentCreated(d, id))
+  }
+
+  /**
+   * Postponed until `until`: the queued GitHub deployment `id` holds it (undefined when it
+   * could not be created or continued).
+   */
+  postponed(until: string, id: number | undefined): void {
+    this.apply((d) => t.postponed(d, until, id))
   }
 
   lockLost(detail: string, error: string): void {

@@ -19,12 +19,30 @@ export interface GateView {
   previous?: { version: string; sha: string }
   /** what goes out */
   changes?: ChangesRecord
+  /** what a postponed release waits for, in words */
+  waitingFor?: string[]
   facts: {
     isProduction: boolean
     incidents?: { alerts: Array<{ fingerprint: string }> }
     /** this release's migration files and what the SQL lint found (with migrations-path) */
     migrationFiles?: { files: string[]; findings?: MigrationFinding[] }
   }
+}
+
+/** A re-run that continues a postponed release (DESIGN.md section 14). */
+export interface ResumedFrom {
+  /** the queued deployment it continues */
+  deploymentId: number
+  /** the postponed run's actor: the one the record and every rule name */
+  actor?: string
+  /** when it was postponed (its deployment's creation) */
+  postponedAt: Date
+  /** the postponed run's URL */
+  fromRun: string
+  /** this run's attempt */
+  attempt: number
+  /** the Slack message of the postponed run, for the Slack code to edit */
+  slack?: { channel: string; ts: string }
 }
 
 /** What a run is about: fixed once it starts (the gate's result once decided). */
@@ -35,6 +53,8 @@ export interface RunSubject {
   startedAt: Date
   recordFile: string
   gate?: GateView
+  /** set when this run is the re-run of a postponed release */
+  resumedFrom?: ResumedFrom
 }
 
 /** A run: what it is about, and its record, changed only through `run` (its owner). */

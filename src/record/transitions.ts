@@ -56,10 +56,24 @@ export function withStatus(d: DeploymentRecord, o: Outcome): DeploymentRecord {
   return { ...d, status: statusOf(o, d.deployment_id !== undefined) }
 }
 
+/** The record a killed main step saved, as the post step finds it: its deployment, its steps. */
+export const restored = (saved: DeploymentRecord, deploymentId: number): DeploymentRecord => ({
+  ...saved,
+  deployment_id: saved.deployment_id ?? deploymentId,
+  steps: saved.steps ?? []
+})
+
 export const deploymentCreated = (d: DeploymentRecord, id: number): DeploymentRecord => ({
   ...d,
   deployment_id: id
 })
+
+/** Postponed, and recorded on GitHub as a queued deployment (new, or the one it continues). */
+export const postponed = (
+  d: DeploymentRecord,
+  until: string,
+  id: number | undefined
+): DeploymentRecord => ({ ...d, postponed_until: until, deployment_id: id ?? d.deployment_id })
 
 /** Another run held the lock after all: the lock item fails and the verdict becomes abort. */
 export function lockLost(d: DeploymentRecord, detail: string, error: string): DeploymentRecord {

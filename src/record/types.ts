@@ -96,6 +96,22 @@ export interface MigrationFinding {
   allowed?: boolean
 }
 
+/** Where a resumed release comes from (DESIGN.md section 14). */
+export interface ResumedRecord {
+  /** URL of the postponed run */
+  from_run: string
+  /** when it was postponed, ISO 8601 with offset */
+  postponed_at: string
+  /** this run's GITHUB_RUN_ATTEMPT */
+  attempt: number
+}
+
+/** A Slack message: its channel and timestamp (`chat.postMessage`'s `ts`). */
+export interface SlackMessageRecord {
+  channel: string
+  ts: string
+}
+
 export interface DeploymentRecord {
   version: string
   environment: string
@@ -119,6 +135,12 @@ export interface DeploymentRecord {
   previous_sha?: string
   deployment_id?: number
   next_window?: string
+  /** a postponed release: when it starts again by itself (section 14), ISO 8601 with offset */
+  postponed_until?: string
+  /** a resumed release: the run that postponed it, when, and this run's attempt */
+  resumed?: ResumedRecord
+  /** the Slack message of the release (slack-token), edited in place */
+  slack?: SlackMessageRecord
   /** the IANA zone of the time rules (next_window in words, started_at read) */
   timezone?: string
   started_at: string

@@ -3,7 +3,7 @@ import { changesMarkdown } from './changes.js'
 import { escapeMarkdown } from './escape.js'
 import { checklistTable, colon, fenced, headlineOf, STATUS_MARKS, stepsTable } from './summary.js'
 import { dryRunAnswer, nextWindowText } from './when.js'
-import { recordYaml } from './record.js'
+import { recordYaml } from '../record/yaml.js'
 import type { DeploymentRecord } from '../record/types.js'
 
 /** The sticky PR comment: one per environment, found again by a hidden marker. */

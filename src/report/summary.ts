@@ -1,7 +1,7 @@
 import type { Language } from '../settings/schema.js'
 import { changesMarkdown } from './changes.js'
 import { escapeMarkdown, escapeTableCell } from './escape.js'
-import { recordYaml } from './record.js'
+import { recordYaml } from '../record/yaml.js'
 import { dryRunAnswer, nextWindowText } from './when.js'
 import type { DeploymentRecord, ItemStatus, StepRecord } from '../record/types.js'
 import { STATUS_LABELS } from './wording.js'

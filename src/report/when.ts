@@ -84,3 +84,40 @@ export function dryRunAnswer(d: Answerable, language: Language): string | undefi
   const what = failed.length ? `: ${failed.join(', ')}` : ''
   return fr ? `un vrai lancement serait abandonné${what}` : `a real run would be aborted${what}`
 }
+
+/**
+ * An instant, short, in the team's zone: "Mon 30 Nov 09:00 Europe/Paris" — "lun. 30 nov. 09:00
+ * Europe/Paris" (deployment descriptions, the queue table). Without a zone, as written.
+ */
+export function shortWhen(iso: string, language: Language, timeZone: string | undefined): string {
+  const at = Date.parse(iso)
+  if (Number.isNaN(at) || !timeZone) return iso
+  const parts = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23'
+  }).formatToParts(new Date(at))
+  const part = (type: Intl.DateTimeFormatPartTypes): string =>
+    parts.find((p) => p.type === type)?.value ?? ''
+  return `${part('weekday')} ${part('day')} ${part('month')} ${part('hour')}:${part('minute')} ${timeZone}`
+}
+
+/** "Friday 15:02" — "vendredi 15:02": a day of the week and a time, in the team's zone. */
+export function dayAndTime(iso: string, language: Language, timeZone: string | undefined): string {
+  const at = Date.parse(iso)
+  if (Number.isNaN(at)) return iso
+  const parts = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeZone: timeZone ?? 'UTC',
+    weekday: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23'
+  }).formatToParts(new Date(at))
+  const part = (type: Intl.DateTimeFormatPartTypes): string =>
+    parts.find((p) => p.type === type)?.value ?? ''
+  return `${part('weekday')} ${part('hour')}:${part('minute')}`
+}

@@ -177,7 +177,27 @@ const PHRASES = {
       `Alertmanager did not answer (${why}): monitoring that cannot be read is not active`,
     alertSince: 'since',
     alertsMore: (n: number) => `and ${n} more`,
-    lockUnreadable: (why: string) => `could not read the deployments: ${why}`
+    lockUnreadable: (why: string) => `could not read the deployments: ${why}`,
+    postponedUntil: (when: string, why: string) => `until ${when}${why ? `: ${why}` : ''}`,
+    startsAgain: (when: string) =>
+      `It starts again by itself at ${when}, when a step with resume-postponed: true runs (the resume workflow, examples/workflows/resume.yml); without it, nothing restarts it.`,
+    dropIt: (command: string) => `To drop it: ${command}`,
+    resumedLine: (postponedAt: string, resumedAt: string) =>
+      `postponed ${postponedAt}, resumed ${resumedAt}`,
+    supersededByPostponed: (version: string, id: number) =>
+      `superseded by ${version} (#${id}), postponed since`,
+    supersededByDeployed: (version: string, id: number) =>
+      `superseded: ${version} (#${id}) went out since; not resumed, which would roll it back`,
+    expired: (age: string, expiry: string) =>
+      `expired: postponed ${age} ago, over postpone-expiry (${expiry})`,
+    resumeRequested: (what: string) => `resume requested: ${what} re-run`,
+    resumeUnderWay: 'its run is already running again: left as it is',
+    resumeRefused: (answer: string) => `GitHub refused to re-run it: ${answer}`,
+    resumeNotTaken: (url: string) =>
+      `its re-run ended without taking it (${url}); resume it by hand or drop it`,
+    waiting: (when: string) => `waiting until ${when}`,
+    theJob: (name: string) => `job ${name}`,
+    failedJobs: "the run's failed jobs"
   },
   fr: {
     checksSucceeded: (ok: number, total: number) => `${ok} sur ${total} vérifications réussies`,
@@ -272,7 +292,27 @@ const PHRASES = {
       `Alertmanager ne répond pas (${why}) : un monitoring illisible n'est pas actif`,
     alertSince: 'depuis',
     alertsMore: (n: number) => `et ${n} de plus`,
-    lockUnreadable: (why: string) => `lecture des déploiements impossible : ${why}`
+    lockUnreadable: (why: string) => `lecture des déploiements impossible : ${why}`,
+    postponedUntil: (when: string, why: string) => `jusqu'au ${when}${why ? ` : ${why}` : ''}`,
+    startsAgain: (when: string) =>
+      `Il repartira de lui-même le ${when}, quand une étape avec resume-postponed: true s'exécutera (le workflow de reprise, examples/workflows/resume.yml) ; sans elle, rien ne le relance.`,
+    dropIt: (command: string) => `Pour l'abandonner : ${command}`,
+    resumedLine: (postponedAt: string, resumedAt: string) =>
+      `reporté ${postponedAt}, repris ${resumedAt}`,
+    supersededByPostponed: (version: string, id: number) =>
+      `remplacé par ${version} (#${id}), reporté depuis`,
+    supersededByDeployed: (version: string, id: number) =>
+      `remplacé : ${version} (#${id}) est parti depuis ; pas de reprise, qui le reviendrait en arrière`,
+    expired: (age: string, expiry: string) =>
+      `expiré : reporté il y a ${age}, au-delà de postpone-expiry (${expiry})`,
+    resumeRequested: (what: string) => `reprise demandée : relance de ${what}`,
+    resumeUnderWay: 'son exécution est déjà relancée : laissé tel quel',
+    resumeRefused: (answer: string) => `GitHub refuse de le relancer : ${answer}`,
+    resumeNotTaken: (url: string) =>
+      `sa relance s'est terminée sans le reprendre (${url}) ; le relancer à la main ou l'abandonner`,
+    waiting: (when: string) => `en attente jusqu'au ${when}`,
+    theJob: (name: string) => `job ${name}`,
+    failedJobs: "jobs en échec de l'exécution"
   }
 } satisfies Record<Language, unknown>
 

@@ -1,8 +1,20 @@
 import { formatDuration } from '../duration.js'
 import type { DeploymentState, GitHubApi } from '../github/api.js'
+import type { RunState } from '../record/state.js'
 import { phrases } from '../report/wording.js'
 import { STATE, saveProgress } from './progress.js'
 import type { StepRunner } from './steps.js'
+
+/** What every deployment of Red Button carries in its payload (a postponed one adds `red_button`). */
+export function deploymentPayload(state: RunState): Record<string, unknown> {
+  return {
+    tool: 'red-button',
+    version: state.version,
+    urgency: state.settings.urgency,
+    previous_version: state.record.previous_version,
+    run_url: state.ctx.runUrl
+  }
+}
 
 /** The deployment that holds the environment, as the lock's re-check names it. */
 export interface LockHolder {
@@ -33,22 +45,12 @@ export class GitHubDeployment {
    * deployment is in progress, that run holds the lock and this one yields (false).
    */
   async open(): Promise<boolean> {
-    const { settings, ctx, gate, version, run } = this.state
+    const { settings, version, run } = this.state
     const { core } = this.steps.deps
     if (!this.recheckLock) throw new Error('no lock re-check was given to the process')
-    const deployment = await this.api.createDeployment({
-      ref: ctx.sha,
-      environment: settings.environment,
-      description: `${version} by Red Button`,
-      production_environment: gate?.facts.isProduction ?? false,
-      payload: {
-        tool: 'red-button',
-        version,
-        urgency: settings.urgency,
-        previous_version: this.state.record.previous_version,
-        run_url: ctx.runUrl
-      }
-    })
+    // the re-run of a postponed release continues its queued deployment (section 14)
+    const continued = this.state.resumedFrom?.deploymentId
+    const deployment = continued !== undefined ? { id: continued } : await this.create()
     run.deploymentCreated(deployment.id)
     saveProgress(core, { [STATE.deploymentId]: String(deployment.id) })
     this.steps.checkpoint()
@@ -71,6 +73,17 @@ export class GitHubDeployment {
       `yielded to deployment #${holder.id}${holder.logUrl ? ` (${holder.logUrl})` : ''}, which holds ${settings.environment}`
     )
     return false
+  }
+
+  private create() {
+    const { settings, ctx, gate, version } = this.state
+    return this.api.createDeployment({
+      ref: ctx.sha,
+      environment: settings.environment,
+      description: `${version} by Red Button`,
+      production_environment: gate?.facts.isProduction ?? false,
+      payload: deploymentPayload(this.state)
+    })
   }
 
   /** Sets a status of our deployment; a failure is a warning, never the end of the run. */

@@ -46,11 +46,8 @@ export async function runPost(deps: MainDeps): Promise<void> {
   const ctx = readRunContext(deps.env)
   const settings = loadSettings(core, ctx.workspace)
   const saved = JSON.parse(core.getState(STATE.record) || '{}') as DeploymentRecord
-  const record: DeploymentRecord = {
-    ...saved,
-    deployment_id: saved.deployment_id ?? Number(deploymentId),
-    steps: saved.steps ?? []
-  }
+  const restored = RunRecord.restore(saved, Number(deploymentId))
+  const record = restored.record
   const startedAt = new Date(record.started_at ?? clock.now())
   const state = runState(
     {
@@ -60,7 +57,7 @@ export async function runPost(deps: MainDeps): Promise<void> {
       startedAt,
       recordFile: recordFilePath(ctx, settings, record.version, startedAt)
     },
-    RunRecord.restore(record)
+    restored
   )
   const started = (core.getState(STATE.started) || '').split(',').filter(Boolean) as StepName[]
   const api = GitHubApi.forRun(ctx, settings.githubToken, core)

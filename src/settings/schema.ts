@@ -71,6 +71,10 @@ export interface Settings {
   migrationLint: 'error' | 'warn' | 'off'
   /** Alertmanager to ask for firing alerts (the incidents item, and the watch) */
   alerts?: AlertSource
+  /** resume mode: start again the postponed releases that are due, deploy nothing (section 14) */
+  resumePostponed: boolean
+  /** a postponed release not resumed within this time is dropped */
+  postponeExpiryMs: number
   /** the policy file that was read, if any */
   configFile?: string
 }
@@ -150,14 +154,8 @@ export const settingsSchema = z
       'runway',
       read.notYet('runway', read.optional, (v) => v === undefined)
     ),
-    'resume-postponed': input(
-      'resume-postponed',
-      read.notYet('resume mode', read.bool(false), (v) => !v)
-    ),
-    'postpone-expiry': input(
-      'postpone-expiry',
-      read.notYet('postpone-expiry', read.optional, (v) => v === undefined)
-    ),
+    'resume-postponed': input('resume-postponed', read.bool(false)),
+    'postpone-expiry': input('postpone-expiry', read.duration('7d')),
     'smoke-tests': input('smoke-tests', read.structured(checkListSchema, 'a list of checks')),
     'monitor-checks': input('monitor-checks', read.structured(checkListSchema, 'a list of checks')),
     'monitor-duration': input('monitor-duration', read.duration('30m', true)),
@@ -210,7 +208,7 @@ export const settingsSchema = z
             `a production name written as it is (${lookAlike}), or a name that is clearly not production: "${v.environment}" is within two edits of "${lookAlike}", and as written the production rules (freeze windows, staging, review, backup) would not apply; write ${lookAlike}, or add "${v.environment}" to production-environments if it is production`
           )
         })
-      if (!v['dry-run'] && !v['deploy-command'])
+      if (!v['dry-run'] && !v['deploy-command'] && !v['resume-postponed'])
         bad('deploy-command', 'a command (required unless dry-run is true)')
       if (v.urgency === 'P1' && v.reason === '')
         bad('reason', 'the reason for a P1 deployment (required with urgency P1)')
@@ -272,6 +270,8 @@ export const settingsSchema = z
     requiredApprovals: v['required-approvals'],
     migrationsPath: v['migrations-path'],
     migrationLint: v['migration-lint'],
+    resumePostponed: v['resume-postponed'],
+    postponeExpiryMs: v['postpone-expiry'],
     alerts: v['alertmanager-url']
       ? { url: v['alertmanager-url'], token: v['alertmanager-token'], matchers: v['alert-filter'] }
       : undefined

@@ -1,6 +1,8 @@
 import yaml from 'js-yaml'
+
+/** The record as YAML (DESIGN.md section 8), and its rollback plan: what the record itself is made of. */
 import type { Settings } from '../settings/schema.js'
-import type { DeploymentRecord, Record } from '../record/types.js'
+import type { DeploymentRecord, Record } from './types.js'
 
 /** The rollback plan of the record: the user's own words, or one made from the commands. */
 export function rollbackPlanText(

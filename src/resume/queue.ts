@@ -1,0 +1,75 @@
+import type { GitHubApi } from '../github/api.js'
+import { payloadOf, postponedPayload } from '../github/payload.js'
+import type { OtherDeployment, QueuedRelease } from './decide.js'
+
+/** A day past `postpone-expiry`: long enough for a schedule to mark an expired release. */
+const EXPIRY_GRACE_MS = 86_400_000
+
+export interface Queue {
+  queue: QueuedRelease[]
+  others: OtherDeployment[]
+}
+
+/**
+ * Reads the queue: one list of deployments (of `environment`, or of the repository), then
+ * the latest status of each postponed release young enough to matter. The other deployments'
+ * statuses are read later, and only for a release that is due (`readStatuses`).
+ */
+export async function readQueue(
+  api: GitHubApi,
+  o: { environment?: string; now: Date; expiryMs: number }
+): Promise<Queue> {
+  const list = await api.listDeployments(o.environment ? { environment: o.environment } : {})
+  const others: OtherDeployment[] = []
+  const candidates: Array<{ id: number; environment: string; createdAt: Date; runId?: number }> = []
+  const payloads = new Map<number, NonNullable<ReturnType<typeof postponedPayload>>>()
+  for (const d of list) {
+    const createdAt = new Date(d.created_at)
+    const payload = postponedPayload(d)
+    if (!payload) {
+      const version = payloadOf(d).version
+      others.push({
+        id: d.id,
+        environment: d.environment,
+        version: typeof version === 'string' && version ? version : d.ref,
+        createdAt
+      })
+      continue
+    }
+    if (o.now.getTime() - createdAt.getTime() > o.expiryMs + EXPIRY_GRACE_MS) continue
+    payloads.set(d.id, payload)
+    candidates.push({ id: d.id, environment: d.environment, createdAt, runId: payload.run_id })
+  }
+  const read = await Promise.all(
+    candidates.map(async (c) => ({ c, latest: await api.latestStatus(c.id) }))
+  )
+  const queue: QueuedRelease[] = []
+  for (const { c, latest } of read) {
+    if (latest?.state !== 'queued') continue
+    const payload = payloads.get(c.id)
+    if (!payload) continue
+    queue.push({
+      id: c.id,
+      environment: c.environment,
+      createdAt: c.createdAt,
+      payload,
+      resumeRequested: !fromRun(latest.log_url ?? '', c.runId)
+    })
+  }
+  return { queue: queue.sort((a, b) => a.id - b.id), others }
+}
+
+/** Whether a status's `log_url` names the workflow run `runId` (any attempt). */
+function fromRun(logUrl: string, runId: number | undefined): boolean {
+  if (runId === undefined) return true
+  return new RegExp(`/actions/runs/${runId}(/|$|\\?)`).test(logUrl)
+}
+
+/** Fills in the latest status of the given deployments. */
+export async function readStatuses(api: GitHubApi, list: OtherDeployment[]): Promise<void> {
+  await Promise.all(
+    list.map(async (d) => {
+      d.state = (await api.latestStatus(d.id))?.state ?? 'none'
+    })
+  )
+}

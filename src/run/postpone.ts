@@ -1,0 +1,97 @@
+import type { Core } from '../core.js'
+import type { GitHubApi } from '../github/api.js'
+import type { PostponedPayload } from '../github/payload.js'
+import type { RunState } from '../record/state.js'
+import { shortWhen } from '../report/when.js'
+import { phrases } from '../report/wording.js'
+import { deploymentPayload } from './deployment.js'
+
+export interface PostponeDeps {
+  api: GitHubApi
+  core: Pick<Core, 'info' | 'warning'>
+}
+
+/** The queued status's description: "until Mon 30 Nov 09:00 Europe/Paris: Friday afternoon". */
+export function postponedDescription(state: RunState, until: string): string {
+  const { settings } = state
+  const when = shortWhen(until, settings.language, settings.timeZone)
+  return phrases(settings.language).postponedUntil(when, (state.gate?.waitingFor ?? []).join(', '))
+}
+
+/**
+ * The numeric id of this job, when it can be known: the job of this run attempt that runs on
+ * this runner (`RUNNER_NAME`). A failed look-up is no harm: the resume step then re-runs the
+ * run's failed jobs.
+ */
+async function ownJobId(api: GitHubApi, state: RunState): Promise<number | undefined> {
+  const { runId, runAttempt, runnerName } = state.ctx
+  if (runId === undefined || !runnerName) return undefined
+  try {
+    const jobs = await api.listRunJobs(runId, runAttempt ?? 1)
+    const mine = jobs.filter((j) => j.runner_name === runnerName && j.status !== 'completed')
+    return mine.length === 1 ? mine[0]?.id : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** `payload.red_button` of a postponed release (DESIGN.md section 14). */
+export function postponedPayloadOf(
+  state: RunState,
+  until: string,
+  jobId: number | undefined
+): PostponedPayload {
+  const { settings, ctx, record } = state
+  return {
+    version: state.version,
+    postponed_until: until,
+    urgency: settings.urgency,
+    reason: settings.reason || undefined,
+    actor: ctx.actor,
+    run_id: ctx.runId,
+    run_attempt: ctx.runAttempt ?? 1,
+    job: ctx.job,
+    job_id: jobId,
+    slack: record.slack
+  }
+}
+
+/**
+ * A postponed release is recorded on GitHub: a queued deployment of its commit that a resume
+ * step starts again when its window opens. A re-run postponed again adds a queued status to
+ * the deployment it continues. A failure here is a warning: the run is postponed either way.
+ */
+export async function recordPostponement(state: RunState, deps: PostponeDeps): Promise<void> {
+  const { settings, ctx, gate, record } = state
+  const until = record.next_window
+  if (!until) return
+  const description = postponedDescription(state, until)
+  let id = state.resumedFrom?.deploymentId
+  try {
+    if (id === undefined) {
+      const jobId = await ownJobId(deps.api, state)
+      const created = await deps.api.createDeployment({
+        ref: ctx.sha,
+        environment: settings.environment,
+        description: `${state.version} by Red Button (postponed)`,
+        production_environment: gate?.facts.isProduction ?? false,
+        payload: {
+          ...deploymentPayload(state),
+          red_button: postponedPayloadOf(state, until, jobId)
+        }
+      })
+      id = created.id
+    }
+    await deps.api.createDeploymentStatus(id, {
+      state: 'queued',
+      description,
+      log_url: ctx.runUrl
+    })
+    deps.core.info(`Deployment #${id} queued ${description}`)
+  } catch (e) {
+    const msg = `Could not record the postponement on GitHub: ${(e as Error).message}`
+    deps.core.warning(msg)
+    state.run.warned(msg)
+  }
+  state.run.postponed(until, id)
+}
