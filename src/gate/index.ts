@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import type { GitHubApi, PullRequest } from '../github/api.js'
 import type { RunContext } from '../github/context.js'
-import type { ChangesRecord, ChecklistItem, Decision } from '../record/types.js'
+import type { ChangesRecord, ChecklistItem, Decision, StagingRecord } from '../record/types.js'
 import { activeWindow, windowsFor } from '../schedule/windows.js'
 import type { Settings } from '../settings/schema.js'
 import { evaluateBackup } from './backup.js'
@@ -21,7 +21,13 @@ import type { MigrationFileFacts } from './migration-files.js'
 import { evaluateMigrations, type MigrationCheckFacts } from './migrations.js'
 import { evaluateMonitoring, type UrlAnswer } from './monitoring.js'
 import { evaluateRollback } from './rollback.js'
-import { afterBake, evaluateStaging, stillBaking, type StagingOptions } from './staging.js'
+import {
+  afterBake,
+  evaluateStaging,
+  stagingRecord,
+  stillBaking,
+  type StagingOptions
+} from './staging.js'
 import { decide } from './verdict.js'
 import { evaluateWindow, OVERRIDE_ROLES, wantsOverride, type WindowFacts } from './window.js'
 
@@ -54,6 +60,8 @@ export interface GateResult {
   previous?: DeploymentView
   /** what goes out (the record's `changes`) */
   changes?: ChangesRecord
+  /** the commit on each staging environment and how long it has been live (the record's `staging`) */
+  staging?: StagingRecord[]
 }
 
 export interface GateDeps {
@@ -269,7 +277,12 @@ export function evaluate(
       : window.nextWindow,
     overridden: window.overridden,
     previous: previousDeployment(facts.deployments.target),
-    changes: changesRecord(facts.changes)
+    changes: changesRecord(facts.changes),
+    staging: stagingRecord(facts.deployments, {
+      now: facts.window.now,
+      bakeTimeMs: settings.bakeTimeMs,
+      timeZone
+    })
   }
 }
 

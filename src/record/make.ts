@@ -41,6 +41,7 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
     timezone: zone,
     changes: state.gate?.changes,
     migration_findings: state.gate?.facts.migrationFiles?.findings,
+    staging: state.gate?.staging,
     started_at: formatInZone(state.startedAt, zone),
     finished_at: formatInZone(clock.now(), zone),
     steps: []

@@ -6,7 +6,8 @@ import type {
   ChecklistItem,
   Decision,
   DeploymentRecord,
-  MigrationFinding
+  MigrationFinding,
+  StagingRecord
 } from './types.js'
 
 /** What the record keeps of the gate's result (the gate's own GateResult is one). */
@@ -19,6 +20,8 @@ export interface GateView {
   previous?: { version: string; sha: string }
   /** what goes out */
   changes?: ChangesRecord
+  /** the commit on each staging environment, and how long it has been live */
+  staging?: StagingRecord[]
   facts: {
     isProduction: boolean
     incidents?: { alerts: Array<{ fingerprint: string }> }
