@@ -95,6 +95,19 @@ describe('dist/index.js: bake time on staging', () => {
       )
     )
     expect(r.summary).toContain('live 10 min')
+    // the record carries the bake
+    const record = (yaml.load(r.outputs.record ?? '') as { deployment: Record<string, unknown> })
+      .deployment
+    expect(record.staging).toEqual([
+      expect.objectContaining({
+        environment: 'staging',
+        deployment: id,
+        version: 'v1.2.0',
+        state: 'success',
+        succeeded_at: '2026-11-26T09:50:00+01:00',
+        needs: '30 min'
+      })
+    ])
     // nothing went out (a postponed release may be recorded as queued, never in_progress)
     const started = api.state.deployments.filter(
       (d) =>

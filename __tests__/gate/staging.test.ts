@@ -9,6 +9,7 @@ import {
 import {
   afterBake,
   evaluateStaging,
+  stagingRecord,
   stillBaking,
   type StagingOptions
 } from '../../src/gate/staging.js'
@@ -234,6 +235,55 @@ describe('evaluateStaging', () => {
     })
     const none = evaluateStaging(facts({ environment: 'staging', deployment: null }), opts(), 'fr')
     expect(none.item.detail).toBe(`aucun déploiement de ${SHA.slice(0, 7)} en staging`)
+  })
+})
+
+describe("the record's staging", () => {
+  it('names each staging environment, its deployment and how long it has been live', () => {
+    const f = facts(
+      staged(42, [st('in_progress', 43 * MINUTE), st('success', 42 * MINUTE)]),
+      staged(43, [st('success', 3 * 60 * MINUTE), st('inactive', 60 * MINUTE)], 'preprod'),
+      staged(44, [st('success', 50 * MINUTE), st('failure', 5 * MINUTE)], 'qa'),
+      { environment: 'production-canary', deployment: null }
+    )
+    expect(stagingRecord(f, opts())).toEqual([
+      {
+        environment: 'staging',
+        deployment: 42,
+        version: 'v1.2.0',
+        state: 'success',
+        succeeded_at: '2026-11-25T08:18:00+00:00',
+        replaced_at: undefined,
+        live: '42 min',
+        needs: '30 min'
+      },
+      {
+        environment: 'preprod',
+        deployment: 43,
+        version: 'v1.2.0',
+        state: 'inactive',
+        succeeded_at: '2026-11-25T06:00:00+00:00',
+        replaced_at: '2026-11-25T08:00:00+00:00',
+        live: '2 h',
+        needs: '30 min'
+      },
+      {
+        environment: 'qa',
+        deployment: 44,
+        version: 'v1.2.0',
+        state: 'failure',
+        succeeded_at: '2026-11-25T08:10:00+00:00',
+        replaced_at: undefined,
+        live: undefined,
+        needs: '30 min'
+      },
+      { environment: 'production-canary' }
+    ])
+    // nothing undefined reaches the YAML
+    expect(Object.keys(stagingRecord(f, opts())?.[2] ?? {})).not.toContain('live')
+    expect(stagingRecord(f, opts({ bakeTimeMs: 0 }))?.[0]).not.toHaveProperty('needs')
+    expect(stagingRecord({ target: [] }, opts())).toBeUndefined()
+    expect(stagingRecord({ target: [], staging: [], error: 'HTTP 500' }, opts())).toBeUndefined()
   })
 })
 

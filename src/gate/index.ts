@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'
 import type { GitHubApi, PullRequest } from '../github/api.js'
 import type { RunContext } from '../github/context.js'
-import type { ChangesRecord, ChecklistItem, Decision } from '../record/types.js'
+import type { ChangesRecord, ChecklistItem, Decision, StagingRecord } from '../record/types.js'
 import { activeWindow, windowsFor } from '../schedule/windows.js'
 import { isProductionName } from '../settings/names.js'
 import type { Settings } from '../settings/schema.js'
@@ -22,7 +22,13 @@ import type { MigrationFileFacts } from './migration-files.js'
 import { evaluateMigrations, type MigrationCheckFacts } from './migrations.js'
 import { evaluateMonitoring, type UrlAnswer } from './monitoring.js'
 import { evaluateRollback } from './rollback.js'
-import { afterBake, evaluateStaging, stillBaking, type StagingOptions } from './staging.js'
+import {
+  afterBake,
+  evaluateStaging,
+  stagingRecord,
+  stillBaking,
+  type StagingOptions
+} from './staging.js'
 import { decide } from './verdict.js'
 import {
   evaluateWindow,
@@ -63,6 +69,8 @@ export interface GateResult {
   changes?: ChangesRecord
   /** what a postponed release waits for: the freeze window's name, the items that wait */
   waitingFor?: string[]
+  /** the commit on each staging environment and how long it has been live (the record's `staging`) */
+  staging?: StagingRecord[]
 }
 
 export interface GateDeps {
@@ -284,7 +292,12 @@ export function evaluate(
       : window.nextWindow,
     overridden: window.overridden,
     previous: previousDeployment(facts.deployments.target),
-    changes: changesRecord(facts.changes)
+    changes: changesRecord(facts.changes),
+    staging: stagingRecord(facts.deployments, {
+      now: facts.window.now,
+      bakeTimeMs: settings.bakeTimeMs,
+      timeZone
+    })
   }
 }
 

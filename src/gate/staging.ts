@@ -1,11 +1,11 @@
 import type { Language } from '../settings/schema.js'
-import type { ChecklistItem } from '../record/types.js'
+import type { ChecklistItem, StagingRecord } from '../record/types.js'
 import { phrases } from '../report/wording.js'
 import { spanText } from '../duration.js'
 import type { FreezeWindow } from '../schedule/freeze.js'
 import { formatInZone, nextAllowed } from '../schedule/windows.js'
 import { itemMaker } from './item.js'
-import type { DeploymentFacts, StagingOfCommit } from './deployments.js'
+import type { DeploymentFacts, StagingOfCommit, StagingView } from './deployments.js'
 
 /**
  * Item `staging`: a production release went first to each staging environment, with this
@@ -35,6 +35,18 @@ export interface StagingVerdict {
 type Judged =
   { outcome: 'met' | 'unmet'; text: string } | { outcome: 'baking'; text: string; bakedAt: Date }
 
+const isReplaced = (d: StagingView): boolean => d.state === 'inactive' && d.replacedAt !== undefined
+
+/**
+ * How long it has been live since its success: up to now, or up to the moment it was replaced;
+ * never negative (clock skew). Undefined when it never succeeded.
+ */
+function liveFor(d: StagingView, now: Date): number | undefined {
+  if (!d.succeededAt) return undefined
+  const until = isReplaced(d) && d.replacedAt ? d.replacedAt : now
+  return Math.max(0, until.getTime() - d.succeededAt.getTime())
+}
+
 function judge(s: StagingOfCommit, o: StagingOptions, language: Language): Judged {
   const p = phrases(language)
   const d = s.deployment
@@ -50,15 +62,13 @@ function judge(s: StagingOfCommit, o: StagingOptions, language: Language): Judge
         formatInZone(d.failedAfter.at, o.timeZone)
       )
     }
-  const replaced = d.state === 'inactive' && d.replacedAt !== undefined
+  const replaced = isReplaced(d)
   if (!d.succeededAt || (d.state !== 'success' && !replaced))
     return {
       outcome: 'unmet',
       text: p.stagingNotOk(s.environment, d.id, d.state ?? 'without status')
     }
-  // live up to now, or up to the moment it was replaced; never negative (clock skew)
-  const until = replaced && d.replacedAt ? d.replacedAt : o.now
-  const liveMs = Math.max(0, until.getTime() - d.succeededAt.getTime())
+  const liveMs = liveFor(d, o.now) ?? 0
   const live = replaced
     ? p.stagingReplaced(s.environment, d.version, spanText(liveMs), d.id)
     : p.stagingLive(s.environment, d.version, spanText(liveMs), d.id)
@@ -123,4 +133,30 @@ export function afterBake(
   } catch {
     return undefined
   }
+}
+
+/** The record's `staging`: each staging environment, its deployment and how long it has been live. */
+export function stagingRecord(
+  f: DeploymentFacts,
+  o: Pick<StagingOptions, 'now' | 'bakeTimeMs' | 'timeZone'>
+): StagingRecord[] | undefined {
+  if (!f.staging || f.error) return undefined
+  return f.staging.map(({ environment, deployment: d }) => {
+    if (!d) return { environment }
+    const live = liveFor(d, o.now)
+    const entry: StagingRecord = {
+      environment,
+      deployment: d.id,
+      version: d.version,
+      state: d.state,
+      succeeded_at: d.succeededAt && formatInZone(d.succeededAt, o.timeZone),
+      replaced_at: d.replacedAt && formatInZone(d.replacedAt, o.timeZone),
+      live: live === undefined || d.failedAfter ? undefined : spanText(live),
+      needs: o.bakeTimeMs > 0 ? spanText(o.bakeTimeMs) : undefined
+    }
+    // YAML has no undefined: what is unknown is left out
+    return Object.fromEntries(
+      Object.entries(entry).filter(([, v]) => v !== undefined)
+    ) as StagingRecord
+  })
 }

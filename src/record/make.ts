@@ -47,6 +47,7 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
       postponed_at: formatInZone(state.resumedFrom.postponedAt, zone),
       attempt: state.resumedFrom.attempt
     },
+    staging: state.gate?.staging,
     started_at: formatInZone(state.startedAt, zone),
     finished_at: formatInZone(clock.now(), zone),
     steps: []

@@ -6,7 +6,8 @@ import type {
   ChecklistItem,
   Decision,
   DeploymentRecord,
-  MigrationFinding
+  MigrationFinding,
+  StagingRecord
 } from './types.js'
 
 /** What the record keeps of the gate's result (the gate's own GateResult is one). */
@@ -21,6 +22,8 @@ export interface GateView {
   changes?: ChangesRecord
   /** what a postponed release waits for, in words */
   waitingFor?: string[]
+  /** the commit on each staging environment, and how long it has been live */
+  staging?: StagingRecord[]
   facts: {
     isProduction: boolean
     incidents?: { alerts: Array<{ fingerprint: string }> }

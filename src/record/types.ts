@@ -112,6 +112,22 @@ export interface SlackMessageRecord {
   ts: string
 }
 
+/** The newest deployment of the commit to one `staging-environment` (none: only the name). */
+export interface StagingRecord {
+  environment: string
+  deployment?: number
+  version?: string
+  /** its latest status */
+  state?: string
+  succeeded_at?: string
+  /** when GitHub made it inactive (replaced by a newer one) */
+  replaced_at?: string
+  /** how long it has been live (up to now, or up to its replacement): "42 min" */
+  live?: string
+  /** the bake time it needs (bake-time), when not 0 */
+  needs?: string
+}
+
 export interface DeploymentRecord {
   version: string
   environment: string
@@ -150,6 +166,8 @@ export interface DeploymentRecord {
   changes?: ChangesRecord
   /** what the SQL lint found in this release's migrations (with migrations-path) */
   migration_findings?: MigrationFinding[]
+  /** production: the commit on each staging environment, and how long it has been live there */
+  staging?: StagingRecord[]
   smoke_results?: CheckResultRecord[]
   monitor?: {
     rounds: number
