@@ -18,6 +18,12 @@ export interface RunContext {
   runUrl?: string
   workspace: string
   tempDir: string
+  /**
+   * One second of the GitHub client's back-off, in ms, from `RED_BUTTON_BACKOFF_UNIT_MS`: for
+   * tests, so a retried 5xx does not cost real seconds. Read only outside GitHub Actions (a
+   * workflow cannot shorten its own back-off); undefined means a real second.
+   */
+  backoffUnitMs?: number
 }
 
 type Env = Record<string, string | undefined>
@@ -67,8 +73,15 @@ export function readRunContext(env: Env = process.env): RunContext {
         ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}${runAttempt && runAttempt > 1 ? `/attempts/${runAttempt}` : ''}`
         : undefined,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    tempDir: env.RUNNER_TEMP || env.TMPDIR || '/tmp'
+    tempDir: env.RUNNER_TEMP || env.TMPDIR || '/tmp',
+    backoffUnitMs: backoffUnit(env)
   }
+}
+
+function backoffUnit(env: Env): number | undefined {
+  const wanted = env.RED_BUTTON_BACKOFF_UNIT_MS?.trim()
+  if (!wanted || env.GITHUB_ACTIONS === 'true' || !/^\d+$/.test(wanted)) return undefined
+  return Number(wanted)
 }
 
 /** The version label: the tag name when the ref is a tag, else the 7-character short SHA. */
