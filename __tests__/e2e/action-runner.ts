@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { afterAll } from '@jest/globals'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -30,19 +31,35 @@ const TOKEN = 'ghs_e2e-test-token-0123456789'
 
 let actionDir: Promise<string> | undefined
 
-/** One copy of dist/ and action.yml per test file, as a runner checks out the action. */
+/**
+ * One copy of dist/ and action.yml per test file, as a runner checks out the action; removed
+ * once the file's tests are done.
+ */
 export function actionCopy(): Promise<string> {
   actionDir ??= copyAction(mkdtempSync(join(tmpdir(), 'red-button-action-')))
   return actionDir
 }
 
+afterAll(async () => {
+  const dir = await actionDir?.catch(() => undefined)
+  if (dir) rmSync(dir, { recursive: true, force: true })
+  actionDir = undefined
+})
+
 export function newJob(event: unknown = {}): RunnerJob {
   return newRunnerJob({ event })
 }
 
+/**
+ * The runner's variables for `job`, and a GitHub back-off second of BACKOFF_UNIT_MS (a
+ * retried 5xx costs no real seconds; see RunContext.backoffUnitMs).
+ */
 export function baseEnv(job: RunnerJob, apiUrl: string, sha: string): Record<string, string> {
-  return runnerEnv(job, { apiUrl, sha })
+  return { ...runnerEnv(job, { apiUrl, sha }), RED_BUTTON_BACKOFF_UNIT_MS: String(BACKOFF_UNIT_MS) }
 }
+
+/** What one second of the GitHub client's back-off lasts in the end-to-end tests, in ms. */
+export const BACKOFF_UNIT_MS = 20
 
 export interface StepOptions {
   inputs: Record<string, string>

@@ -83,8 +83,12 @@ describe('dist/index.js as a runner runs it (gate and dry run)', () => {
     expect(r.code).toBe(0)
     expect(r.outputs.status).toBe('planned')
     expect(r.outputs.decision).toBe('go')
-    // now: the instant the gate looked, a moment after the step started on a busy machine
-    expect(r.outputs['next-window']).toMatch(/^2026-11-26T10:0\d:\d\d\+01:00$/)
+    // the next allowed instant is the run's own "now": the scene's clock plus the time the
+    // step took to get there (measured, not bounded: a busy machine takes longer)
+    const next = r.outputs['next-window'] ?? ''
+    expect(next).toMatch(/^2026-11-26T10:\d\d:\d\d\+01:00$/)
+    expect(Date.parse(next)).toBeGreaterThanOrEqual(Date.parse(THURSDAY_1000_PARIS))
+    expect(Date.parse(next)).toBeLessThanOrEqual(Date.parse(THURSDAY_1000_PARIS) + r.ms + 1000)
     const record = recordOf(r.outputs)
     expect(Object.keys(record).slice(0, 7)).toEqual([
       'version',

@@ -91,6 +91,20 @@ describe('readRunContext', () => {
   })
 })
 
+describe('the back-off unit (RED_BUTTON_BACKOFF_UNIT_MS)', () => {
+  it('shortens a back-off second outside GitHub Actions only', () => {
+    expect(readRunContext(ENV).backoffUnitMs).toBeUndefined()
+    expect(readRunContext({ ...ENV, RED_BUTTON_BACKOFF_UNIT_MS: '20' }).backoffUnitMs).toBe(20)
+    expect(
+      readRunContext({ ...ENV, RED_BUTTON_BACKOFF_UNIT_MS: '20', GITHUB_ACTIONS: 'true' })
+        .backoffUnitMs
+    ).toBeUndefined()
+    expect(readRunContext({ ...ENV, RED_BUTTON_BACKOFF_UNIT_MS: 'fast' }).backoffUnitMs).toBe(
+      undefined
+    )
+  })
+})
+
 describe('defaultVersion', () => {
   it('is the tag name on a tag, else the short sha', () => {
     expect(defaultVersion({ ref: 'refs/tags/v1.2.0', sha: SHA })).toBe('v1.2.0')

@@ -11,6 +11,7 @@ import { startSampleService, type SampleService } from '../../__fixtures__/sampl
 import { startStandIns, type StandIns } from '../../__fixtures__/start-stand-ins.js'
 import { baseEnv, newJob as newRunnerJob, removeJob, runMain } from '../e2e/action-runner.js'
 import {
+  BACKOFF_UNIT_MS as UNIT,
   newJob,
   recordingClock,
   recordOf,
@@ -102,9 +103,10 @@ describe('passing faults are retried and the run still deploys', () => {
     expect(retried(stand.api.requests, 502)).toHaveLength(3)
     expect(retried(stand.api.requests, 503)).toHaveLength(1)
     // each failed answer was waited on before it was asked again (the retry plugin: 1 s,
-    // then 4 s when the retry failed too); the run's own clock is not what waits
+    // then 4 s when the retry failed too, a second being UNIT ms here); the run's own clock
+    // is not what waits
     for (const f of stand.api.requests.filter((q) => (q.status ?? 0) >= 500))
-      expect(waitedBeforeRetry(stand.api.requests, f)).toBeGreaterThanOrEqual(900)
+      expect(waitedBeforeRetry(stand.api.requests, f)).toBeGreaterThanOrEqual(UNIT - 2)
     expect(deploymentStates(r.core)).toEqual(['in_progress', 'success'])
     expect(r.core.warnings).toEqual([expect.stringMatching(/^No monitoring window/)])
   })
@@ -117,12 +119,12 @@ describe('passing faults are retried and the run still deploys', () => {
     expect(
       stand.api.requests.filter((q) => /\/check-runs$/.test(q.path)).map((q) => q.status)
     ).toEqual([500, 500, 500, 200])
-    // the retry plugin's growing back-off: 1 s, 4 s, 9 s
+    // the retry plugin's growing back-off: 1 s, 4 s, 9 s (a second being UNIT ms here)
     const failures = stand.api.requests.filter((q) => q.status === 500)
     const waits = failures.map((f) => waitedBeforeRetry(stand.api.requests, f))
-    expect(waits[0]).toBeGreaterThanOrEqual(900)
-    expect(waits[1]).toBeGreaterThanOrEqual(3900)
-    expect(waits[2]).toBeGreaterThanOrEqual(8900)
+    expect(waits[0]).toBeGreaterThanOrEqual(UNIT - 2)
+    expect(waits[1]).toBeGreaterThanOrEqual(4 * UNIT - 2)
+    expect(waits[2]).toBeGreaterThanOrEqual(9 * UNIT - 2)
   })
 
   it('a 403 secondary rate limit and a 429 are waited out (Retry-After) and retried', async () => {
@@ -134,19 +136,24 @@ describe('passing faults are retried and the run still deploys', () => {
     expect(r.status).toBe('deployed')
     expect(retried(stand.api.requests, 403)).toHaveLength(1)
     expect(retried(stand.api.requests, 429)).toHaveLength(1)
-    // both waited the 1 s that Retry-After asked for (the throttling plugin)
+    // both waited the 1 s that Retry-After asked for (the throttling plugin; UNIT ms here)
     for (const f of stand.api.requests.filter((q) => q.status === 403 || q.status === 429))
-      expect(waitedBeforeRetry(stand.api.requests, f)).toBeGreaterThanOrEqual(900)
+      expect(waitedBeforeRetry(stand.api.requests, f)).toBeGreaterThanOrEqual(UNIT - 2)
   })
 
   it('the real bundle waits its backoff in real time and deploys', async () => {
+    // a back-off second of 100 ms: long enough to tell the waits from the requests' own time
     const runner = newRunnerJob()
     try {
       stand.api.failNext(2, 502, /\/check-runs$/)
       const t0 = Date.now()
       const r = await runMain(
         runner,
-        { ...baseEnv(runner, stand.api.url, DEFAULT_SHA), RED_BUTTON_NOW: '2026-11-24T10:00:00Z' },
+        {
+          ...baseEnv(runner, stand.api.url, DEFAULT_SHA),
+          RED_BUTTON_NOW: '2026-11-24T10:00:00Z',
+          RED_BUTTON_BACKOFF_UNIT_MS: '100'
+        },
         {
           inputs: {
             ...inputs({ 'smoke-tests': '', 'pr-comment': 'false' }),
@@ -162,8 +169,8 @@ describe('passing faults are retried and the run still deploys', () => {
       expect(
         stand.api.requests.filter((q) => /\/check-runs$/.test(q.path)).map((q) => q.status)
       ).toEqual([502, 502, 200])
-      // 1 s, then 4 s
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(5000)
+      // 1 s, then 4 s, of 100 ms each
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(500)
     } finally {
       removeJob(runner)
     }

@@ -129,9 +129,14 @@ export function runnerEnv(job: Job, apiUrl: string, extra: Record<string, string
     GITHUB_SERVER_URL: 'https://github.example',
     GITHUB_WORKSPACE: job.workspace,
     RUNNER_TEMP: job.temp,
+    // a GitHub back-off second lasts BACKOFF_UNIT_MS here: retried 5xx cost no real seconds
+    RED_BUTTON_BACKOFF_UNIT_MS: String(BACKOFF_UNIT_MS),
     ...extra
   }
 }
+
+/** What one second of the GitHub client's back-off lasts in these tests, in ms. */
+export const BACKOFF_UNIT_MS = 20
 
 // Tuesday 2026-11-24 10:00 UTC: outside every default freeze window.
 export const TUESDAY = new Date('2026-11-24T10:00:00Z')

@@ -149,11 +149,16 @@ export class GitHubApi {
 
   /** The API of this run's repository, through `GITHUB_API_URL` and the runner's proxy. */
   static forRun(
-    ctx: Pick<RunContext, 'apiUrl' | 'owner' | 'repo'>,
+    ctx: Pick<RunContext, 'apiUrl' | 'owner' | 'repo' | 'backoffUnitMs'>,
     token: string,
     log?: Log
   ): GitHubApi {
-    const { octokit, stats } = createGitHubClient({ baseUrl: ctx.apiUrl, token, log })
+    const { octokit, stats } = createGitHubClient({
+      baseUrl: ctx.apiUrl,
+      token,
+      log,
+      backoffUnitMs: ctx.backoffUnitMs
+    })
     return new GitHubApi(octokit, ctx.owner, ctx.repo, stats)
   }
 

@@ -52,6 +52,12 @@ export interface GitHubClientOptions {
   maxWaitMs?: number
   /** retries of 5xx and network errors */
   retries?: number
+  /**
+   * One second of back-off, in ms (default 1000): the retry plugin waits 1, 4, 9 of them after
+   * a 5xx, the throttling plugin the Retry-After's count. Tests shrink it (see
+   * `RunContext.backoffUnitMs`); what is logged and bounded by `maxWaitMs` stays in seconds.
+   */
+  backoffUnitMs?: number
 }
 
 /** What the client did; the benchmark and the tests read it. */
@@ -80,6 +86,7 @@ const API_VERSION = '2022-11-28'
 function makeClient(o: GitHubClientOptions, stats: ClientStats) {
   const timeoutMs = o.timeoutMs ?? 30_000
   const maxWaitMs = o.maxWaitMs ?? 60_000
+  const backoffUnitMs = o.backoffUnitMs ?? 1000
   const log = o.log
 
   const transport = async (url: string, init: RequestInit & { signal?: AbortSignal | null }) => {
@@ -128,8 +135,9 @@ function makeClient(o: GitHubClientOptions, stats: ClientStats) {
       warn: (m: string) => log?.debug(m),
       error: (m: string) => log?.debug(m)
     },
-    retry: { retries: o.retries ?? 3 },
+    retry: { retries: o.retries ?? 3, retryAfterBaseValue: backoffUnitMs },
     throttle: {
+      retryAfterBaseValue: backoffUnitMs,
       write: writePacing(),
       onRateLimit: (after: number, opts: { method: string; url: string }, _o: unknown, n: number) =>
         willWait('rate limit', after, n, `${opts.method} ${opts.url}`),

@@ -22,6 +22,12 @@ export interface RunContext {
   runUrl?: string
   workspace: string
   tempDir: string
+  /**
+   * One second of the GitHub client's back-off, in ms, from `RED_BUTTON_BACKOFF_UNIT_MS`: for
+   * tests, so a retried 5xx does not cost real seconds. Read only outside GitHub Actions (a
+   * workflow cannot shorten its own back-off); undefined means a real second.
+   */
+  backoffUnitMs?: number
 }
 
 type Env = Record<string, string | undefined>
@@ -71,7 +77,8 @@ export function readRunContext(env: Env = process.env): RunContext {
     runUrl:
       runId !== undefined ? runUrlOf({ serverUrl, owner, repo }, runId, runAttempt) : undefined,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    tempDir: env.RUNNER_TEMP || env.TMPDIR || '/tmp'
+    tempDir: env.RUNNER_TEMP || env.TMPDIR || '/tmp',
+    backoffUnitMs: backoffUnit(env)
   }
 }
 
@@ -82,6 +89,12 @@ export function runUrlOf(
   attempt?: number
 ): string {
   return `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${runId}${attempt && attempt > 1 ? `/attempts/${attempt}` : ''}`
+}
+
+function backoffUnit(env: Env): number | undefined {
+  const wanted = env.RED_BUTTON_BACKOFF_UNIT_MS?.trim()
+  if (!wanted || env.GITHUB_ACTIONS === 'true' || !/^\d+$/.test(wanted)) return undefined
+  return Number(wanted)
 }
 
 /** The version label: the tag name when the ref is a tag, else the 7-character short SHA. */
