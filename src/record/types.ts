@@ -86,6 +86,12 @@ export interface MigrationFinding {
   allowed?: boolean
 }
 
+/** A Slack message: its conversation ID and timestamp (`ts`, its ID within the conversation). */
+export interface SlackMessageRef {
+  channel: string
+  ts: string
+}
+
 export interface DeploymentRecord {
   version: string
   environment: string
@@ -126,6 +132,8 @@ export interface DeploymentRecord {
     results?: CheckResultRecord[]
   }
   notifications?: string[]
+  /** the release's one Slack message (bot-token mode): where it is, to edit it later */
+  slack?: SlackMessageRef
   warnings?: string[]
   error?: string
 }
