@@ -1,9 +1,14 @@
 import type { Clock } from '../clock.js'
 import type { Core } from '../core.js'
 import type { RunState } from '../record/state.js'
+import type { SlackMessageRecord } from '../record/types.js'
 import type { Settings } from '../settings/schema.js'
-import { notifyAll, sendMarkers } from './index.js'
+import { headline, notifyAll, notifySummary, sendMarkers } from './index.js'
 import type { NotifyEvent } from './messages.js'
+import type { ReleaseNews } from './progress.js'
+import { SlackThread } from './slack-thread.js'
+
+export type { ReleaseNews } from './progress.js'
 
 /** Told before the first change and after the last one; never throws, never fails the run. */
 export interface Announcer {
@@ -11,33 +16,76 @@ export interface Announcer {
   after(state: RunState): Promise<void>
   /** the run was refused after all (another run holds the lock) */
   refused(state: RunState): Promise<void>
+  /** what happened meanwhile (a phase began, a step ended); never makes the run wait */
+  news?(state: RunState, news: ReleaseNews): void
+}
+
+export interface AnnouncerDeps {
+  clock: Clock
+  core: Core
+  signal?: AbortSignal
+  /**
+   * The Slack message of the run that postponed this release (its deployment's
+   * `payload.red_button.slack`): edited, with "resumed …" in its thread, instead of posting one.
+   */
+  existing?: SlackMessageRecord
 }
 
 /**
- * Tells the people: chat channels before and after, markers in Grafana/Datadog at the end.
+ * Tells the people: chat channels before and after, markers in Grafana/Datadog at the end;
+ * with a Slack bot token, one message per release, edited as it goes, each step in its thread.
  * Every failure becomes a warning and a line in the record; nothing here throws.
  */
 export class ChatAnnouncer implements Announcer {
-  constructor(private readonly deps: { clock: Clock; core: Core; signal?: AbortSignal }) {}
+  private thread?: SlackThread
+
+  constructor(private readonly deps: AnnouncerDeps) {}
 
   private channels(settings: Settings) {
     return { slack: settings.slackWebhook, teams: settings.teamsWebhook, webhook: settings.webhook }
   }
 
-  private async send(event: NotifyEvent, state: RunState): Promise<string> {
-    const { settings, record } = state
-    const result = await notifyAll(event, record, this.channels(settings), {
-      language: settings.language,
+  /** The release's Slack message (bot-token mode), or undefined without slack-token. */
+  private slack(state: RunState): SlackThread | undefined {
+    const bot = state.settings.slackBot
+    if (!bot) return undefined
+    // the post step finishes what the killed main step began: its message is in the record
+    this.thread ??= new SlackThread(bot, {
       clock: this.deps.clock,
       log: this.deps.core,
-      leadTimeMs: event === 'before' ? settings.notifyLeadTimeMs : undefined
+      existing: this.deps.existing ?? state.record.slack
     })
+    return this.thread
+  }
+
+  private async send(event: NotifyEvent, state: RunState): Promise<string> {
+    const { settings, record } = state
+    const leadTimeMs = event === 'before' ? settings.notifyLeadTimeMs : undefined
+    const [result, shown] = await Promise.all([
+      notifyAll(event, record, this.channels(settings), {
+        language: settings.language,
+        clock: this.deps.clock,
+        log: this.deps.core,
+        leadTimeMs
+      }),
+      this.slack(state)?.show(state, event, { leadTimeMs }) ?? Promise.resolve(false)
+    ])
     state.run.warned(...result.failures.map((f) => `notification ${f}`))
-    return result.summary
+    if (!shown) return result.summary
+    const text = headline(event, state.record, settings.language, { leadTimeMs })
+    return notifySummary([...result.delivered, 'slack'], text)
   }
 
   async before(state: RunState): Promise<void> {
     state.run.announced('before', await this.send('before', state))
+  }
+
+  news(state: RunState, news: ReleaseNews): void {
+    try {
+      this.slack(state)?.news(state, news)
+    } catch {
+      // never a reason to stop a release
+    }
   }
 
   async after(state: RunState): Promise<void> {

@@ -43,13 +43,15 @@ export interface NotifyResult {
   summary: string
   /** "slack: HTTP 500 after 3 attempts", one per channel that was not delivered */
   failures: string[]
+  /** the channels delivered, e.g. ["slack", "teams"] */
+  delivered: string[]
 }
 
 export const DEFAULT_DEADLINE_MS = 60_000
 
 /** "slack, teams: 'headline'", or "none" when nothing was delivered. */
 export function notifySummary(delivered: string[], text: string): string {
-  return delivered.length ? `${delivered.join(', ')}: '${text}'` : 'none'
+  return delivered.length ? `${[...new Set(delivered)].join(', ')}: '${text}'` : 'none'
 }
 
 /**
@@ -86,14 +88,18 @@ export async function notifyAll(
         )
       )
     }
-    if (deliveries.length === 0) return { summary: 'none', failures: [] }
+    if (deliveries.length === 0) return { summary: 'none', failures: [], delivered: [] }
 
     const { delivered, failures } = await fanOut(deliveries, {
       log,
       deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
       signal: options.signal
     })
-    return { summary: notifySummary(delivered, headline(event, record, language, extra)), failures }
+    return {
+      summary: notifySummary(delivered, headline(event, record, language, extra)),
+      failures,
+      delivered
+    }
   } catch (err) {
     // payload building on a malformed record, or a bug: still never fail the deployment
     const failure = `notify: ${internalError(err)}`
@@ -102,6 +108,6 @@ export async function notifyAll(
     } catch {
       // ignore
     }
-    return { summary: 'none', failures: [failure] }
+    return { summary: 'none', failures: [failure], delivered: [] }
   }
 }

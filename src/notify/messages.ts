@@ -15,6 +15,10 @@ export type { Language }
 export interface MessageExtra {
   /** wait between the "before" message and the deployment (`notify-lead-time`) */
   leadTimeMs?: number
+  /** a headline of its own (a release's progress: "v1.2.0 on production: smoke tests") */
+  headline?: string
+  /** the emoji leading it, instead of the status's */
+  emoji?: string
 }
 
 /** Labels the channels put next to values (fields, facts, buttons). */
@@ -255,7 +259,7 @@ export function buildMessage(
   const urgency = oneLine(record.urgency ?? '', 20)
   const reason = record.reason ? oneLine(record.reason, 500) : undefined
   return {
-    headline: headline(event, record, language, extra),
+    headline: extra.headline ?? headline(event, record, language, extra),
     urgency,
     reason,
     notes,

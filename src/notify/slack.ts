@@ -73,7 +73,7 @@ export function slackPayload(
 ): SlackPayload {
   const m = buildMessage(event, record, language, extra)
   const l = m.labels
-  const emoji = statusEmoji(event, record)
+  const emoji = extra.emoji ?? statusEmoji(event, record)
   // outside text (version, environment) in a code span, or (when it cannot be one) the whole
   // field as plain text; our own words (urgency, status) as they are
   const field = (label: string, value: string, outside = true): SlackText => {

@@ -120,6 +120,11 @@ export class RunRecord {
     this.apply((d) => t.announced(d, when, summary))
   }
 
+  /** The release's Slack message was posted (or an earlier run's was taken over). */
+  slackMessage(ref: { channel: string; ts: string }): void {
+    this.apply((d) => t.slackMessage(d, ref))
+  }
+
   warned(...lines: string[]): void {
     this.apply((d) => t.warned(d, lines))
   }

@@ -110,6 +110,11 @@ export const announced = (
   summary: string
 ): DeploymentRecord => ({ ...d, notify: { ...d.notify, [when]: summary } })
 
+export const slackMessage = (
+  d: DeploymentRecord,
+  ref: { channel: string; ts: string }
+): DeploymentRecord => ({ ...d, slack: { channel: ref.channel, ts: ref.ts } })
+
 export const warned = (d: DeploymentRecord, lines: string[]): DeploymentRecord =>
   lines.length === 0 ? d : { ...d, warnings: [...(d.warnings ?? []), ...lines] }
 

@@ -36,6 +36,7 @@ export async function goForward(steps: StepRunner): Promise<string | undefined> 
   if (steps.cancelled) return 'cancelled'
   const t0 = steps.now()
   steps.started.add('smoke')
+  steps.deps.tell?.({ kind: 'phase', phase: 'smoke' })
   core.info(`Smoke tests: ${settings.smokeTests.map((c) => c.name).join(', ')}`)
   const smoke = await runSmokeTests(settings.smokeTests, {
     ...probeContext(steps, 'smoke'),

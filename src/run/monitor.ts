@@ -17,6 +17,8 @@ export interface MonitorOptions {
   signal?: AbortSignal
   log: Log
   probeCtx: ProbeContext
+  /** told after each round passes, with the time watched so far (the release's progress) */
+  onRound?: (elapsedMs: number) => void
 }
 
 export interface MonitorOutcome {
@@ -145,7 +147,10 @@ export async function watch(checks: Check[], opts: MonitorOptions): Promise<Moni
       parts.push('one more round to confirm')
     const line = `${label}: ${parts.join(', ')}`
     if (failing.length > 0) log.warning(line)
-    else log.info(line)
+    else {
+      log.info(line)
+      opts.onRound?.(clock.now().getTime() - start)
+    }
 
     if (streak >= allowed) {
       const what = failing.map((r) => `${r.name}: ${r.detail}`).join('; ')

@@ -25,7 +25,11 @@ export class Process {
     private readonly state: RunState,
     private readonly deps: ProcessDeps
   ) {
-    this.steps = new StepRunner(state, deps)
+    const { announcer } = deps
+    this.steps = new StepRunner(state, {
+      ...deps,
+      tell: deps.tell ?? ((news) => announcer.news?.(state, news))
+    })
     this.deployment = new GitHubDeployment(this.steps, deps.api, deps.recheckLock)
   }
 
@@ -49,9 +53,11 @@ export class Process {
     run.processStarted()
     this.steps.checkpoint()
     await this.deps.announcer.before(this.state)
+    this.steps.checkpoint() // with the Slack message, should the post step have to finish
     if (settings.notifyLeadTimeMs > 0 && !this.steps.cancelled) {
       core.info(`Waiting ${Math.round(settings.notifyLeadTimeMs / 1000)} s after the announcement`)
       await clock.sleep(settings.notifyLeadTimeMs, this.deps.signal)
+      if (!this.steps.cancelled) this.steps.deps.tell?.({ kind: 'phase', phase: 'deploying' })
     }
 
     let failure: string | undefined

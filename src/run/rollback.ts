@@ -14,6 +14,7 @@ export async function rollBack(
   const cancelled = failure === 'cancelled' || steps.cancelled
   core.error(`Rolling back: ${failure}`)
   run.rollbackStarted(failure)
+  steps.deps.tell?.({ kind: 'phase', phase: 'rolling-back' })
   let ok = true
   const needs = FORWARD.filter((s) => s.rollback && steps.started.has(s.name)).reverse()
   for (const step of needs) {

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js'
 import type { Core } from '../core.js'
+import type { ReleaseNews } from '../notify/announcer.js'
 import { writeRecordFile } from '../record/file.js'
 import type { RunState } from '../record/state.js'
 import type { StepName, StepRecord } from '../record/types.js'
@@ -20,6 +21,8 @@ export interface StepDeps {
   core: Core
   /** aborted when the runner cancels the job */
   signal?: AbortSignal
+  /** told of the release's progress (the announcer's news); must not throw or wait */
+  tell?: (news: ReleaseNews) => void
 }
 
 /**
@@ -88,12 +91,14 @@ export class StepRunner {
 
   /** A step has ended: into the record, and the record into the post step's state. */
   record(step: Omit<StepRecord, 'started_at' | 'offset_ms'>, started: Date): void {
-    this.state.run.stepEnded({
+    const ended: StepRecord = {
       ...step,
       started_at: this.stamp(started),
       offset_ms: started.getTime() - this.state.startedAt.getTime()
-    })
+    }
+    this.state.run.stepEnded(ended)
     this.checkpoint()
+    this.deps.tell?.({ kind: 'step', step: ended })
   }
 
   /** The step of the smoke tests or the watch: passed, cancelled, or what failed. */

@@ -28,6 +28,14 @@ export async function watchStep(steps: StepRunner): Promise<string | undefined> 
   }
   const t0 = steps.now()
   steps.started.add('monitor')
+  const watching = (elapsedMs: number) =>
+    steps.deps.tell?.({
+      kind: 'phase',
+      phase: 'watching',
+      elapsedMs,
+      totalMs: settings.monitorDurationMs
+    })
+  watching(0)
   const outcome = await watch(checks, {
     durationMs: settings.monitorDurationMs,
     intervalMs: settings.monitorIntervalMs,
@@ -35,7 +43,8 @@ export async function watchStep(steps: StepRunner): Promise<string | undefined> 
     clock,
     signal: steps.deps.signal,
     log: core,
-    probeCtx: probeContext(steps, 'monitor')
+    probeCtx: probeContext(steps, 'monitor'),
+    onRound: watching
   })
   const last = outcome.lastResults ?? []
   const failing = last.filter((r) => !r.ok && !r.skipped)

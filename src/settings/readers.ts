@@ -190,6 +190,20 @@ export function token(t: string, bad: Bad): string | undefined {
   return optional(t)
 }
 
+/** A Slack conversation ID (`C…` channel, `G…` private channel, `D…` direct message), not a name. */
+export function slackChannel(t: string, bad: Bad): string | undefined {
+  if (t !== '' && !/^[CGD][A-Z0-9]{6,}$/.test(t)) {
+    bad(
+      t.startsWith('#')
+        ? "a channel ID like C0123456789, not a channel name (in Slack: the channel's details, at the bottom)"
+        : 'a Slack channel ID (C…, G… or D…, e.g. C0123456789)',
+      t
+    )
+    return undefined
+  }
+  return optional(t)
+}
+
 export function timeZone(text: string, bad: Bad): string {
   const t = text || 'UTC'
   if (!isValidTimeZone(t)) {

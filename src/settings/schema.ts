@@ -14,6 +14,18 @@ export { mergeInputs, readPolicyFile } from './policy.js'
 export type Urgency = 'P1' | 'P2' | 'P3' | 'P4'
 export type Language = 'en' | 'fr'
 
+/** Slack's Web API (`slack-api-url`'s default). */
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/'
+
+export interface SlackBot {
+  /** `xoxb-…` (a secret) */
+  token: string
+  /** a conversation ID: C…, G… or D… */
+  channel: string
+  /** Web API base URL, ending with `/` or not */
+  apiUrl: string
+}
+
 export interface Commands {
   deploy?: string
   rollback?: string
@@ -58,6 +70,8 @@ export interface Settings {
   monitorFailures: number
   notifyLeadTimeMs: number
   slackWebhook?: string
+  /** bot-token mode: one message per release, updated in place (slack-token, slack-channel) */
+  slackBot?: SlackBot
   teamsWebhook?: string
   webhook?: { url: string; secret?: string }
   prComment: boolean
@@ -163,14 +177,8 @@ export const settingsSchema = z
     'monitor-failures': input('monitor-failures', read.positiveInt(1)),
     'notify-lead-time': input('notify-lead-time', read.duration('0s', true)),
     'slack-webhook': input('slack-webhook', read.url),
-    'slack-token': input(
-      'slack-token',
-      read.notYet('slack-token', read.token, (v) => v === undefined)
-    ),
-    'slack-channel': input(
-      'slack-channel',
-      read.notYet('slack-channel', read.optional, (v) => v === undefined)
-    ),
+    'slack-token': input('slack-token', read.token),
+    'slack-channel': input('slack-channel', read.slackChannel),
     'slack-api-url': input('slack-api-url', read.url),
     'teams-webhook': input('teams-webhook', read.url),
     'webhook-url': input('webhook-url', read.url),
@@ -214,6 +222,10 @@ export const settingsSchema = z
         bad('reason', 'the reason for a P1 deployment (required with urgency P1)')
       if (v['webhook-secret'] && !v['webhook-url'])
         bad('webhook-url', 'a URL, since webhook-secret is set')
+      if (v['slack-token'] && !v['slack-channel'])
+        bad('slack-channel', 'a channel ID like C0123456789, since slack-token is set')
+      if (v['slack-channel'] && !v['slack-token'])
+        bad('slack-token', 'a bot token (xoxb-…), since slack-channel is set')
       if (v['grafana-url'] && !v['grafana-token'])
         bad('grafana-token', 'a token, since grafana-url is set')
       if (!v['alertmanager-url'] && (v['alertmanager-token'] || v['alert-filter'].length > 0))
@@ -257,6 +269,14 @@ export const settingsSchema = z
     monitorFailures: v['monitor-failures'],
     notifyLeadTimeMs: v['notify-lead-time'],
     slackWebhook: v['slack-webhook'],
+    slackBot:
+      v['slack-token'] && v['slack-channel']
+        ? {
+            token: v['slack-token'],
+            channel: v['slack-channel'],
+            apiUrl: v['slack-api-url'] ?? DEFAULT_SLACK_API_URL
+          }
+        : undefined,
     teamsWebhook: v['teams-webhook'],
     webhook: v['webhook-url'] ? { url: v['webhook-url'], secret: v['webhook-secret'] } : undefined,
     prComment: v['pr-comment'],
