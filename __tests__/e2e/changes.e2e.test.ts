@@ -86,6 +86,7 @@ function release(extra: Record<string, string> = {}, env: Record<string, string>
         'backup-command': 'echo backup >> steps.log',
         'migrate-check-command': 'echo check >> steps.log',
         'migrate-command': 'echo migrate >> steps.log',
+        'migrate-rollback-command': 'echo migrate-rollback >> steps.log',
         'deploy-command': 'echo deploy >> steps.log',
         'rollback-command': 'echo rollback >> steps.log',
         'migrations-path': 'db/migrations/*.sql',
