@@ -425,7 +425,12 @@ describe('resource hygiene', () => {
     })
     expect(result.ok).toBe(true)
     // as after a run: step, the job goes on (until the job of the workflow ends)
-    const job = liveInGroup(pgid as number)
+    // the background job is bash's fork until it has exec'd sleep: await that, on a busy machine
+    let job = liveInGroup(pgid as number)
+    while (job.length === 1 && job[0]?.comm === 'bash') {
+      await new Promise((r) => setTimeout(r, 20))
+      job = liveInGroup(pgid as number)
+    }
     expect(job.map((p) => p.comm)).toEqual(['sleep'])
     process.kill(-(pgid as number), 'SIGKILL')
     expect(await until(() => liveInGroup(pgid as number).length === 0)).toBe(true)
