@@ -7,7 +7,7 @@ import { STATUS_LABELS } from '../report/wording.js'
 
 export type NotifyEvent = 'before' | 'after' | 'refused'
 import { changeLines, changeWords } from '../report/changes.js'
-import { windowInWords } from '../report/when.js'
+import { postponedNotes, resumedText, windowInWords } from '../report/when.js'
 import type { Language } from '../settings/schema.js'
 
 export type { Language }
@@ -243,6 +243,9 @@ export function buildMessage(
       notes.push(w.previous(oneLine(record.previous_version, 100)))
     }
   }
+  if (status === 'postponed') notes.push(...postponedNotes(record, language))
+  const resumed = resumedText(record, language)
+  if (resumed) notes.push(resumed)
   if (status !== 'before' && record.error) notes.push(w.error(oneLine(record.error)))
   const urgency = oneLine(record.urgency ?? '', 20)
   const reason = record.reason ? oneLine(record.reason, 500) : undefined

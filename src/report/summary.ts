@@ -2,7 +2,7 @@ import type { Language } from '../settings/schema.js'
 import { changesMarkdown } from './changes.js'
 import { escapeMarkdown, escapeTableCell } from './escape.js'
 import { recordYaml } from '../record/yaml.js'
-import { dryRunAnswer, nextWindowText } from './when.js'
+import { dryRunAnswer, nextWindowText, postponedNotes, resumedText } from './when.js'
 import type { DeploymentRecord, ItemStatus, StepRecord } from '../record/types.js'
 import { STATUS_LABELS } from './wording.js'
 
@@ -111,6 +111,9 @@ export function renderSummary(d: DeploymentRecord, language: Language): string {
   if (answer) parts.push(`**${h.dryRun}${colon(language)}** ${escapeMarkdown(answer)}`, '')
   const next = nextWindowText(d, language)
   if (next) parts.push(`**${h.next}${colon(language)}** ${escapeMarkdown(next)}`, '')
+  for (const note of postponedNotes(d, language)) parts.push(escapeMarkdown(note), '')
+  const resumed = resumedText(d, language)
+  if (resumed) parts.push(`▶️ ${escapeMarkdown(resumed)}`, '')
   if (d.reason) parts.push(`**${h.reason}:** ${escapeMarkdown(d.reason)}`, '')
   parts.push(`### ${h.checklist}`, '', checklistTable(d, language), '')
   const changes = changesMarkdown(d, language)
