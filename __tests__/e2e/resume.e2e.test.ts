@@ -292,7 +292,9 @@ describe('the resume step', () => {
     expect(r.outputs.status).toBe('idle')
     expect(api.state.reruns).toEqual([])
     expect(latest(id)?.state).toBe('inactive')
-    expect(latest(id)?.description).toMatch(/^expired: postponed 2\d+h\d+m ago/)
+    expect(latest(id)?.description).toBe(
+      'expired: postponed 66h10m ago, over postpone-expiry (48h)'
+    )
   }, 60_000)
 
   it('fails naming the permission when GitHub refuses the re-run, and says so on the deployment', async () => {
