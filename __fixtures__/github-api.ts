@@ -159,6 +159,33 @@ export interface WorkflowRun {
   head_sha: string
   run_attempt: number
   name: string
+  /** `in_progress` unless told: "this run" is running while the action runs */
+  status?: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending'
+  conclusion?: string | null
+  /** GitHub re-runs only runs of the last 30 days */
+  created_at?: string
+}
+
+/** A job of a workflow run attempt (`GET actions/runs/{id}/attempts/{n}/jobs`). */
+export interface WorkflowJob {
+  id: number
+  run_id: number
+  run_attempt: number
+  /** the job's name as shown (the key, `GITHUB_JOB`, unless the workflow names it) */
+  name: string
+  status: 'queued' | 'in_progress' | 'completed'
+  conclusion: string | null
+  runner_name: string | null
+}
+
+/** A re-run GitHub accepted (`POST actions/jobs/{id}/rerun` or `.../rerun-failed-jobs`). */
+export interface Rerun {
+  run_id: number
+  /** undefined for rerun-failed-jobs */
+  job_id?: number
+  /** the attempt it started */
+  attempt: number
+  at: string
 }
 
 export interface GitHubState {
@@ -184,6 +211,12 @@ export interface GitHubState {
   /** login -> role; unknown logins get 404 */
   collaborators: Record<string, Collaborator>
   runs: WorkflowRun[]
+  /** jobs of the runs' attempts */
+  jobs: WorkflowJob[]
+  /** re-runs accepted, in order */
+  reruns: Rerun[]
+  /** false: the token lacks `actions: write` (re-runs answer 403) */
+  actionsWrite: boolean
   /** one line of history, oldest first: `compare` answers from it */
   history: HistoryCommit[]
   /** `"base...head"` -> a compare answer given as is (a diverged history, say) */
@@ -292,6 +325,8 @@ export interface GitHubApi {
   addReview(pull: number, user: string, state: string, submittedAt?: string): PullReview
   setPermission(user: string, roleName: RoleName, permission?: LegacyPermission): void
   addRun(run: Partial<WorkflowRun> & { id: number }): WorkflowRun
+  /** a job of a run's attempt (attempt 1, in progress, unless told) */
+  addJob(job: Partial<WorkflowJob> & { run_id: number; name: string }): WorkflowJob
   /** appends a commit to the line of history */
   addCommit(commit: CommitInput): HistoryCommit
   /**
@@ -385,6 +420,9 @@ function defaultState(headSha: string): GitHubState {
         name: 'Release'
       }
     ],
+    jobs: [],
+    reruns: [],
+    actionsWrite: true,
     readOnlyComments: false,
     delayMs: 0,
     rateLimit: { limit: 1000, used: 0 },
@@ -921,9 +959,15 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
     }
   }
 
-  const getRun: Handler = (_ctx, [id = '']) => {
-    const run = state.runs.find((r) => r.id === Number(id))
+  const findRun = (id: number): WorkflowRun => {
+    const run = state.runs.find((r) => r.id === id)
     if (!run) throw notFound()
+    return run
+  }
+
+  const getRun: Handler = (_ctx, [id = '']) => {
+    const run = findRun(Number(id))
+    const status = run.status ?? 'in_progress'
     return {
       status: 200,
       body: {
@@ -933,11 +977,70 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
         html_url: `${webRepo()}/actions/runs/${run.id}`,
         head_sha: run.head_sha,
         run_attempt: run.run_attempt,
-        status: 'in_progress',
-        conclusion: null
+        status,
+        conclusion: status === 'completed' ? (run.conclusion ?? 'failure') : null,
+        created_at: run.created_at ?? now()
       }
     }
   }
+
+  const renderJob = (j: WorkflowJob): Json => ({
+    id: j.id,
+    run_id: j.run_id,
+    run_attempt: j.run_attempt,
+    name: j.name,
+    status: j.status,
+    conclusion: j.conclusion,
+    runner_name: j.runner_name,
+    html_url: `${webRepo()}/actions/runs/${j.run_id}/job/${j.id}`
+  })
+
+  const listJobs = (ctx: Ctx, runId: number, attempt: number): Reply => {
+    const jobs = state.jobs.filter((j) => j.run_id === runId && j.run_attempt === attempt)
+    const page = paginate(jobs, ctx)
+    return {
+      status: 200,
+      headers: page.headers,
+      body: { total_count: jobs.length, jobs: page.items.map(renderJob) }
+    }
+  }
+
+  const listAttemptJobs: Handler = (ctx, [id = '', attempt = '']) =>
+    listJobs(ctx, findRun(Number(id)).id, Number(attempt))
+
+  const listRunJobs: Handler = (ctx, [id = '']) => {
+    const run = findRun(Number(id))
+    return listJobs(ctx, run.id, run.run_attempt)
+  }
+
+  /**
+   * GitHub's answers to a re-run: 403 without `actions: write`, for a run still running, or
+   * one created over a month ago; 404 for a run that is gone. A re-run starts the next attempt.
+   */
+  const rerun = (run: WorkflowRun, jobId?: number): Reply => {
+    if (!state.actionsWrite) throw new HttpError(403, 'Resource not accessible by integration')
+    if ((run.status ?? 'in_progress') !== 'completed')
+      throw new HttpError(403, 'This workflow is already running')
+    const created = Date.parse(run.created_at ?? now())
+    if (state.clock().getTime() - created > 30 * 86_400_000)
+      throw new HttpError(
+        403,
+        'Unable to retry this workflow run because it was created over a month ago'
+      )
+    run.run_attempt += 1
+    run.status = 'queued'
+    run.conclusion = null
+    state.reruns.push({ run_id: run.id, job_id: jobId, attempt: run.run_attempt, at: now() })
+    return { status: 201, body: {} }
+  }
+
+  const rerunJob: Handler = (_ctx, [id = '']) => {
+    const job = state.jobs.find((j) => j.id === Number(id))
+    if (!job) throw notFound()
+    return rerun(findRun(job.run_id), job.id)
+  }
+
+  const rerunFailedJobs: Handler = (_ctx, [id = '']) => rerun(findRun(Number(id)))
 
   /** The files of commits one after another, as one diff (what `compare` lists). */
   const combinedFiles = (commits: HistoryCommit[]) => {
@@ -1036,7 +1139,11 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
     ['GET', /^\/issues\/comments\/(\d+)$/, getComment],
     ['PATCH', /^\/issues\/comments\/(\d+)$/, updateComment],
     ['GET', /^\/collaborators\/([^/]+)\/permission$/, getPermission],
-    ['GET', /^\/actions\/runs\/(\d+)$/, getRun]
+    ['GET', /^\/actions\/runs\/(\d+)$/, getRun],
+    ['GET', /^\/actions\/runs\/(\d+)\/jobs$/, listRunJobs],
+    ['GET', /^\/actions\/runs\/(\d+)\/attempts\/(\d+)\/jobs$/, listAttemptJobs],
+    ['POST', /^\/actions\/jobs\/(\d+)\/rerun$/, rerunJob],
+    ['POST', /^\/actions\/runs\/(\d+)\/rerun-failed-jobs$/, rerunFailedJobs]
   ]
 
   // ---- request handling -----------------------------------------------------------
@@ -1313,6 +1420,19 @@ export async function startGitHubApi(seed: Partial<GitHubState> = {}): Promise<G
       state.runs = state.runs.filter((r) => r.id !== run.id)
       state.runs.push(run)
       return run
+    },
+
+    addJob(input) {
+      const job: WorkflowJob = {
+        id: nextId(),
+        run_attempt: 1,
+        status: 'in_progress',
+        conclusion: null,
+        runner_name: null,
+        ...input
+      }
+      state.jobs.push(job)
+      return job
     },
 
     addCommit(input) {

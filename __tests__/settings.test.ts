@@ -571,3 +571,30 @@ describe('inputs of the contract this version does not act on yet', () => {
     )
   })
 })
+
+describe('resume-postponed and postpone-expiry (DESIGN.md section 14)', () => {
+  it('resume mode needs neither an environment nor a deploy-command', () => {
+    const s = parseSettings({ 'resume-postponed': 'true' })
+    expect(s.resumePostponed).toBe(true)
+    expect(s.environment).toBe('')
+    expect(s.postponeExpiryMs).toBe(7 * 86_400_000)
+  })
+
+  it('an environment limits the releases resumed', () => {
+    expect(
+      parseSettings({ 'resume-postponed': 'true', environment: 'production' }).environment
+    ).toBe('production')
+  })
+
+  it('reads postpone-expiry as a duration, and refuses what is not one', () => {
+    expect(parseSettings({ ...BASE, 'postpone-expiry': '2d' }).postponeExpiryMs).toBe(
+      2 * 86_400_000
+    )
+    expect(problemOf({ ...BASE, 'postpone-expiry': 'a week' }).message).toMatch(
+      /input "postpone-expiry": expected a positive duration/
+    )
+    expect(problemOf({ ...BASE, 'resume-postponed': 'yes' }).message).toMatch(
+      /input "resume-postponed": expected true or false/
+    )
+  })
+})

@@ -52,6 +52,8 @@ const TARGETS = {
   dryRunRequests: 9,
   deployRequests: 13,
   countedWhileWaiting: 4,
+  // DESIGN.md section 14: one list of deployments and one status read per waiting release
+  resumeIdleCounted: 2,
   reactionMs: 1500,
   bundleKB: 1024
 }
@@ -337,6 +339,71 @@ try {
     }
   }
 
+  // ------------------------------------------------------------ 5b. postponed, and resumed
+  log('postponed on Friday, resume steps on Saturday (nothing due) and Monday (one due) ...')
+  {
+    const FRIDAY = '2026-11-27T14:00:00Z'
+    const pApi = await startProductionApi()
+    closers.push(() => pApi.close())
+    pApi.state.clock = () => new Date(FRIDAY)
+    const runId = 7001
+    const ownJob = pApi.addJob({ run_id: runId, name: 'release', runner_name: 'bench-runner' })
+    const at = (now, inputs, extra = {}) => {
+      const job = newJob()
+      return step('index.js', job, {
+        ...runnerEnv(job, pApi.url, inputs),
+        RED_BUTTON_NOW: now,
+        GITHUB_JOB: 'release',
+        RUNNER_NAME: 'bench-runner',
+        ...extra
+      })
+    }
+    const paris = { timezone: 'Europe/Paris', 'pr-comment': 'false' }
+    // the same run as a dry run, to tell what postponing adds
+    let before = pApi.requests.length
+    const dry = await at(FRIDAY, { ...dryRunInputs(), ...paris })
+    if (dry.outputs.decision !== 'postpone')
+      throw new Error(describeFailure('dry run on Friday afternoon', dry))
+    const dryRequests = pApi.requests.length - before
+    before = pApi.requests.length
+    const postponed = await at(FRIDAY, { ...deployInputs(monitoring), ...paris })
+    if (postponed.outputs.status !== 'postponed' || !postponed.outputs['deployment-id'])
+      throw new Error(describeFailure('postponed run', postponed))
+    const postponedPaths = pApi.requests.slice(before).map((q) => `${q.method} ${q.path}`)
+    pApi.state.runs.find((r) => r.id === runId).status = 'completed'
+    ownJob.status = 'completed'
+    const resume = async (now) => {
+      pApi.state.clock = () => new Date(now)
+      const from = pApi.requests.length
+      const r = await at(
+        now,
+        { 'resume-postponed': 'true', timezone: 'Europe/Paris' },
+        {
+          GITHUB_RUN_ID: '9100'
+        }
+      )
+      const sent = pApi.requests.slice(from)
+      return {
+        r,
+        requests: sent.length,
+        counted: sent.filter((q) => q.counted).length,
+        paths: sent.map((q) => `${q.method} ${q.path}`)
+      }
+    }
+    const idle = await resume('2026-11-28T10:00:00Z')
+    if (idle.r.code !== 0 || idle.r.outputs.status !== 'idle')
+      throw new Error(describeFailure('resume step, nothing due', idle.r))
+    const due = await resume('2026-11-30T08:10:00Z')
+    if (due.r.code !== 0 || due.r.outputs.status !== 'resumed')
+      throw new Error(describeFailure('resume step, one due', due.r))
+    results.resume = {
+      postponedExtra: postponedPaths.length - dryRequests,
+      postponedPaths,
+      idle: { requests: idle.requests, counted: idle.counted, paths: idle.paths },
+      due: { requests: due.requests, counted: due.counted, paths: due.paths }
+    }
+  }
+
   // ------------------------------------------------------------ 6. reaction time
   log(`reaction time: ${REACTION_RUNS} deployments broken during the watch window ...`)
   const reactions = []
@@ -511,7 +578,7 @@ const machine = {
 const machineLine = `Machine: ${machine.nproc} CPU(s), ${machine.cpu}, Node ${machine.node}; measured ${machine.date}.`
 
 const verdict = (ok) => (ok === undefined ? '—' : ok ? 'PASS' : 'OVER')
-const { startup, requests, reaction, bundle, memory, trips, waiting, lint } = results
+const { startup, requests, reaction, bundle, memory, trips, waiting, lint, resume } = results
 const deployRequests = requests.deployment + requests.deploymentPostStep
 const checks = {
   dryRunTrips: trips.dryRun.trips <= TARGETS.dryRunTrips,
@@ -522,7 +589,8 @@ const checks = {
   countedWhileWaiting: waiting.counted <= TARGETS.countedWhileWaiting,
   reactionMs: reaction.ms <= TARGETS.reactionMs,
   bundleKB: bundle.KB <= TARGETS.bundleKB,
-  parserLazy: lint.dryRunWithoutParser
+  parserLazy: lint.dryRunWithoutParser,
+  resumeIdle: resume.idle.counted <= TARGETS.resumeIdleCounted
 }
 const tripRow = (what, t, target, ok) => [
   `Sequential API round trips at ${LATENCY_MS} ms latency: ${what}`,
@@ -561,6 +629,24 @@ const rows = [
     `${waiting.counted} of ${waiting.polls} (${waiting.notModified} answered 304; ${waiting.requests} requests in the run)`,
     `≤ ${TARGETS.countedWhileWaiting}`,
     verdict(checks.countedWhileWaiting)
+  ],
+  [
+    'Resume step with one release waiting, nothing due: requests counted against the rate limit',
+    `${resume.idle.counted} (${resume.idle.requests} requests)`,
+    `≤ ${TARGETS.resumeIdleCounted}`,
+    verdict(checks.resumeIdle)
+  ],
+  [
+    'Resume step with one release due (re-run requested): requests',
+    `${resume.due.requests} (${resume.due.counted} counted)`,
+    '—',
+    '—'
+  ],
+  [
+    'A postponed run: requests more than the same run as a dry run (its job, the queued deployment, its status)',
+    `${resume.postponedExtra}`,
+    '—',
+    '—'
   ],
   [
     'Reaction: first failed health answer → rollback starts (interval 1s; median of ' +

@@ -8,6 +8,8 @@
 //   friday     the same on Friday 2026-11-27 15:00 in Paris: postponed until Monday
 //   failed-ci  a check run of the commit failed: aborted before anything runs
 //   rollback   the service breaks right after the deploy: the smoke test fails, rolled back
+//   queue      postponed on Friday 15:00 in Paris, then the queue as a resume step sees it on
+//              Monday 09:10 (resume-postponed: true): the release is due and its job re-run
 // Options: --scene NAME (default green), --now ISO (or RED_BUTTON_NOW).
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -27,8 +29,13 @@ const SCENES = {
   },
   friday: { now: '2026-11-27T15:00:00+01:00', what: 'the same, on Friday at 15:00 in Paris' },
   'failed-ci': { now: '2026-11-24T10:00:00+01:00', what: 'a commit whose tests failed' },
-  rollback: { now: '2026-11-24T10:00:00+01:00', what: 'a release that breaks the service' }
+  rollback: { now: '2026-11-24T10:00:00+01:00', what: 'a release that breaks the service' },
+  queue: {
+    now: '2026-11-27T15:00:00+01:00',
+    what: 'postponed on Friday, then the queue of postponed releases on Monday 09:10'
+  }
 }
+const RESUME_AT = '2026-11-30T09:10:00+01:00'
 const TOKEN = 'ghs_local-token-0123456789'
 
 const argv = process.argv.slice(2)
@@ -128,6 +135,31 @@ try {
   say(`Summary: ${job.summaryFile}`)
   say(`Record:  ${o['record-file'] || '—'}`)
   say(`Slack messages received: ${chat.requests.length}`)
+  if (sceneName === 'queue') {
+    // the postponed job is over (it failed: postponed); a resume step reads the queue
+    const run = api.state.runs.find((r) => String(r.id) === env.GITHUB_RUN_ID)
+    if (run) run.status = 'completed'
+    api.state.clock = () => new Date(RESUME_AT)
+    const resumeJob = newJob({ dir: join(scratch, 'resume-job') })
+    const resume = await runStep(
+      'index.js',
+      resumeJob,
+      {
+        ...runnerEnv(resumeJob, { apiUrl: api.url, sha: DEFAULT_SHA, runId: '9100' }),
+        GITHUB_EVENT_NAME: 'schedule',
+        RED_BUTTON_NOW: RESUME_AT,
+        ...inputEnv({ 'resume-postponed': 'true', timezone: 'Europe/Paris' }, TOKEN)
+      },
+      { actionDir, timeoutMs: 60_000 }
+    )
+    say('')
+    say(`Resume step at ${RESUME_AT} (resume-postponed: true)`)
+    for (const line of readFileSync(resumeJob.summaryFile, 'utf8').split('\n'))
+      if (line.startsWith('|')) say(`  ${line.replace(/\\(.)/g, '$1')}`)
+    say(`  status   ${resume.outputs.status || '—'}`)
+    say(`  resumed  ${resume.outputs.resumed || '—'}`)
+    say(`  re-runs requested: ${api.state.reruns.length}`)
+  }
   say(
     `Exit code ${code} (${code === 0 ? 'the step passes' : 'the step fails'}) in ${((Date.now() - started) / 1000).toFixed(1)} s`
   )

@@ -36,6 +36,16 @@ describe('npm run local', () => {
     }
   })
 
+  it('--scene queue shows the queue as a resume step sees it on Monday: due, and re-run', () => {
+    const r = local('--scene', 'queue')
+    expect(r.output('status')).toBe('postponed')
+    expect(r.stdout).toMatch(
+      /\| production \| v1\.2\.0 \| #\d+ \| Mon 30 Nov 00:00 Europe\/Paris \| resume requested/
+    )
+    expect(r.stdout).toMatch(/^ {2}status {3}resumed$/m)
+    expect(r.stdout).toContain('re-runs requested: 1')
+  })
+
   it('--now moves the clock: the green scene on a Friday afternoon is postponed', () => {
     expect(local('--scene', 'green', '--now', '2026-11-27T16:00:00+01:00').output('status')).toBe(
       'postponed'
@@ -45,7 +55,7 @@ describe('npm run local', () => {
   it('an unknown scene or a bad --now is refused, naming what is expected', () => {
     const r = local('--scene', 'tuesday')
     expect(r.status).toBe(2)
-    expect(r.stderr).toContain('one of green, friday, failed-ci, rollback')
+    expect(r.stderr).toContain('one of green, friday, failed-ci, rollback, queue')
     expect(local('--now', 'soon').stderr).toContain('expected an ISO instant')
   })
 })

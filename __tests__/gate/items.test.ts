@@ -361,6 +361,25 @@ describe('evaluateLock / lockHolder', () => {
     expect(evaluateLock(facts(ours), now, 'en').detail).toContain('is starting')
   })
 
+  it('never counts a postponed release (queued with payload.red_button.postponed_until)', () => {
+    const postponed = deployment(50, 'queued', {
+      ageMs: MINUTE,
+      postponed: true,
+      byRedButton: true
+    })
+    const starting = deployment(51, undefined, {
+      ageMs: MINUTE,
+      postponed: true,
+      byRedButton: true
+    })
+    expect(isActive(postponed)).toBe(false)
+    expect(isActive(starting)).toBe(false)
+    expect(evaluateLock(facts(postponed, starting), now, 'en').status).toBe('pass')
+    // a postponed release that was resumed and is deploying holds it like any other
+    const resumed = deployment(52, 'in_progress', { ageMs: MINUTE, postponed: true })
+    expect(evaluateLock(facts(resumed), now, 'en').status).toBe('fail')
+  })
+
   it('leaves out the excluded deployment (our own)', () => {
     const ours = deployment(40, 'in_progress', { ageMs: MINUTE })
     expect(evaluateLock(facts(ours), now, 'en', 40).status).toBe('pass')

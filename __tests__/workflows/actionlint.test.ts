@@ -83,7 +83,13 @@ function substitute(value: string): string {
 describe('example workflows', () => {
   it('exist', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['hotfix.yml', 'pr-dry-run.yml', 'release.yml', 'waves.yml'])
+      expect.arrayContaining([
+        'hotfix.yml',
+        'pr-dry-run.yml',
+        'release.yml',
+        'resume.yml',
+        'waves.yml'
+      ])
     )
   })
 
@@ -149,7 +155,9 @@ describe('example workflows', () => {
       for (const { step } of redButtonSteps(wf)) {
         const keys = Object.keys(step.with ?? {})
         expect(keys.filter((k) => !declared.includes(k))).toEqual([])
-        expect(keys).toContain('environment')
+        // resume mode needs no environment (one limits the releases resumed)
+        if (String(step.with?.['resume-postponed']) !== 'true')
+          expect(keys).toContain('environment')
       }
     })
 
@@ -176,6 +184,14 @@ describe('example workflows', () => {
     it('declares the token permissions Red Button needs', () => {
       for (const { job, step } of redButtonSteps(wf)) {
         const dryRun = String(step.with?.['dry-run'] ?? 'false') === 'true'
+        if (String(step.with?.['resume-postponed']) === 'true') {
+          // resume mode re-runs jobs and sets deployment statuses: nothing more (least privilege)
+          expect({ job, permissions: wf.jobs[job]?.permissions }).toEqual({
+            job,
+            permissions: { actions: 'write', deployments: 'write' }
+          })
+          continue
+        }
         expect({ job, permissions: wf.jobs[job]?.permissions }).toEqual({
           job,
           permissions: {
@@ -189,6 +205,16 @@ describe('example workflows', () => {
           }
         })
       }
+    })
+  })
+
+  describe('resume.yml', () => {
+    const wf = load('resume.yml')
+    it('runs every 15 minutes and by hand, one at a time', () => {
+      const on = wf.on as { schedule?: Array<{ cron: string }>; workflow_dispatch?: unknown }
+      expect(on.schedule).toEqual([{ cron: '*/15 * * * *' }])
+      expect('workflow_dispatch' in on).toBe(true)
+      expect((wf as unknown as { permissions: unknown }).permissions).toEqual({})
     })
   })
 

@@ -7,7 +7,7 @@ import { STATUS_LABELS } from '../report/wording.js'
 
 export type NotifyEvent = 'before' | 'after' | 'refused'
 import { changeLines, changeWords } from '../report/changes.js'
-import { windowInWords } from '../report/when.js'
+import { postponedNotes, resumedText, windowInWords } from '../report/when.js'
 import type { Language } from '../settings/schema.js'
 
 export type { Language }
@@ -254,6 +254,9 @@ export function buildMessage(
     }
     if (record.schema_kept) notes.push(w.schemaKept)
   }
+  if (status === 'postponed') notes.push(...postponedNotes(record, language))
+  const resumed = resumedText(record, language)
+  if (resumed) notes.push(resumed)
   if (record.environment_url) notes.push(w.url(oneLine(record.environment_url, 500)))
   if (status !== 'before' && record.error) notes.push(w.error(oneLine(record.error)))
   const urgency = oneLine(record.urgency ?? '', 20)

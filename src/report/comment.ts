@@ -2,7 +2,7 @@ import type { Language } from '../settings/schema.js'
 import { changesMarkdown } from './changes.js'
 import { escapeMarkdown } from './escape.js'
 import { checklistTable, colon, fenced, headlineOf, STATUS_MARKS, stepsTable } from './summary.js'
-import { dryRunAnswer, nextWindowText } from './when.js'
+import { dryRunAnswer, nextWindowText, postponedNotes, resumedText } from './when.js'
 import { recordYaml } from '../record/yaml.js'
 import type { DeploymentRecord } from '../record/types.js'
 
@@ -47,6 +47,9 @@ export function renderComment(d: DeploymentRecord, language: Language): string {
   )
   const next = nextWindowText(d, language)
   if (next) lines.push(`**${w.next}${colon(language)}** ${escapeMarkdown(next)}`)
+  for (const note of postponedNotes(d, language)) lines.push('', escapeMarkdown(note))
+  const resumed = resumedText(d, language)
+  if (resumed) lines.push('', `▶️ ${escapeMarkdown(resumed)}`)
   if (d.run_url) lines.push(`[${d.run_url.replace(/^https?:\/\//, '')}](${d.run_url})`)
   lines.push('', checklistTable(d, language), '')
   const changes = changesMarkdown(d, language)

@@ -2,7 +2,7 @@ import type { Language } from '../settings/schema.js'
 import { changesMarkdown } from './changes.js'
 import { escapeMarkdown, escapeTableCell } from './escape.js'
 import { recordYaml } from '../record/yaml.js'
-import { dryRunAnswer, nextWindowText } from './when.js'
+import { dryRunAnswer, nextWindowText, postponedNotes, resumedText } from './when.js'
 import type { DeploymentRecord, ItemStatus, StepRecord } from '../record/types.js'
 import { STATUS_LABELS } from './wording.js'
 
@@ -120,6 +120,9 @@ export function renderSummary(d: DeploymentRecord, language: Language): string {
   if (d.error && d.status !== 'deployed' && d.status !== 'planned')
     parts.push(`**${h.why}${colon(language)}** ${escapeMarkdown(d.error)}`, '')
   if (d.schema_kept) parts.push(h.schemaKept, '')
+  for (const note of postponedNotes(d, language)) parts.push(escapeMarkdown(note), '')
+  const resumed = resumedText(d, language)
+  if (resumed) parts.push(`▶️ ${escapeMarkdown(resumed)}`, '')
   if (d.reason) parts.push(`**${h.reason}${colon(language)}** ${escapeMarkdown(d.reason)}`, '')
   if (d.checklist.length > 0) parts.push(`### ${h.checklist}`, '', checklistTable(d, language), '')
   else if (d.error) parts.push(h.noCheck, '')

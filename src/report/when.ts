@@ -1,4 +1,5 @@
 import type { Language } from '../settings/schema.js'
+import { phrases } from './wording.js'
 
 /**
  * A next window as a person reads it, in the team's zone: "Monday 30 November 00:00
@@ -120,4 +121,41 @@ export function dayAndTime(iso: string, language: Language, timeZone: string | u
   const part = (type: Intl.DateTimeFormatPartTypes): string =>
     parts.find((p) => p.type === type)?.value ?? ''
   return `${part('weekday')} ${part('hour')}:${part('minute')}`
+}
+
+interface Postponable {
+  status: string
+  dry_run: boolean
+  postponed_until?: string
+  deployment_id?: number
+  repository?: string
+  timezone?: string
+  started_at: string
+  resumed?: { postponed_at: string }
+}
+
+/**
+ * What a postponed release's reader needs (plain text): when it starts again by itself, what
+ * makes it do so, and the one command that drops it.
+ */
+export function postponedNotes(d: Postponable, language: Language): string[] {
+  if (d.status !== 'postponed' || d.dry_run || !d.postponed_until) return []
+  const p = phrases(language)
+  const notes = [p.startsAgain(shortWhen(d.postponed_until, language, d.timezone))]
+  if (d.deployment_id !== undefined)
+    notes.push(
+      p.dropIt(
+        `gh api repos/${d.repository ?? 'OWNER/REPO'}/deployments/${d.deployment_id}/statuses -f state=inactive`
+      )
+    )
+  return notes
+}
+
+/** "postponed Friday 15:02, resumed Monday 09:04" for a resumed release. */
+export function resumedText(d: Postponable, language: Language): string | undefined {
+  if (!d.resumed) return undefined
+  return phrases(language).resumedLine(
+    dayAndTime(d.resumed.postponed_at, language, d.timezone),
+    dayAndTime(d.started_at, language, d.timezone)
+  )
 }

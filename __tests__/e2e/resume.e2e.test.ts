@@ -1,0 +1,348 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import yaml from 'js-yaml'
+import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
+import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
+import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
+import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
+
+/**
+ * Postpone, never drop (DESIGN.md section 14), through dist/ as a runner runs it: Friday 15:00
+ * in Paris a release is postponed; on Monday a resume step re-runs its job; the re-run
+ * deploys on the same GitHub deployment. The clock is moved with RED_BUTTON_NOW (and the
+ * stand-in's own clock), never waited for.
+ */
+
+const FRIDAY = '2026-11-27T14:00:00Z' // 15:00 in Paris, inside "Friday afternoon and weekend"
+const MONDAY = '2026-11-30T08:10:00Z' // 09:10 in Paris
+const SATURDAY = '2026-11-28T10:00:00Z'
+const RELEASE_RUN = 7001
+const RESUME_RUN = 9100
+
+let api: GitHubApi
+let monitoring: SampleService
+const jobs: RunnerJob[] = []
+
+beforeEach(async () => {
+  api = await startGitHubApi()
+  seedGreenRepo(api, DEFAULT_SHA)
+  seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
+  monitoring = await startSampleService()
+})
+
+afterEach(async () => {
+  await api.close()
+  await monitoring.close()
+  for (const job of jobs.splice(0)) removeJob(job)
+})
+
+const at = (iso: string) => {
+  api.state.clock = () => new Date(iso)
+}
+
+function release(now: string, env: Record<string, string> = {}) {
+  const job = newJob()
+  jobs.push(job)
+  return runMain(
+    job,
+    {
+      ...baseEnv(job, api.url, DEFAULT_SHA),
+      GITHUB_RUN_ID: String(RELEASE_RUN),
+      GITHUB_JOB: 'release',
+      RUNNER_NAME: 'runner-7',
+      RED_BUTTON_NOW: now,
+      ...env
+    },
+    {
+      inputs: {
+        environment: 'production',
+        version: 'v1.2.0',
+        timezone: 'Europe/Paris',
+        'required-approvals': '0',
+        'monitoring-url': `${monitoring.url}/health`,
+        'deploy-command': 'true',
+        'rollback-command': 'true',
+        'monitor-duration': '0',
+        'pr-comment': 'false'
+      }
+    }
+  )
+}
+
+function resumeStep(now: string, inputs: Record<string, string> = {}) {
+  const job = newJob()
+  jobs.push(job)
+  return runMain(
+    job,
+    {
+      ...baseEnv(job, api.url, DEFAULT_SHA),
+      GITHUB_RUN_ID: String(RESUME_RUN),
+      GITHUB_EVENT_NAME: 'schedule',
+      RED_BUTTON_NOW: now
+    },
+    { inputs: { 'resume-postponed': 'true', timezone: 'Europe/Paris', ...inputs } }
+  )
+}
+
+const deployment = (id: number) => {
+  const d = api.state.deployments.find((x) => x.id === id)
+  if (!d) throw new Error(`no deployment ${id}`)
+  return d
+}
+const latest = (id: number) => deployment(id).statuses.at(-1)
+
+/** A postponed release as a postponed run leaves it, its run completed (failed: postponed). */
+function seedPostponed(o: {
+  version: string
+  createdAt: string
+  until: string
+  runId: number
+  jobId?: boolean
+  environment?: string
+  runCreatedAt?: string
+}): number {
+  api.addRun({ id: o.runId, status: 'completed', created_at: o.runCreatedAt ?? o.createdAt })
+  const job = o.jobId
+    ? api.addJob({ run_id: o.runId, name: 'release', status: 'completed', conclusion: 'failure' })
+    : undefined
+  return api.addDeployment({
+    sha: DEFAULT_SHA,
+    ref: o.version,
+    environment: o.environment ?? 'production',
+    created_at: o.createdAt,
+    payload: {
+      tool: 'red-button',
+      version: o.version,
+      red_button: {
+        version: o.version,
+        postponed_until: o.until,
+        urgency: 'P3',
+        actor: 'alice',
+        run_id: o.runId,
+        run_attempt: 1,
+        job: 'release',
+        job_id: job?.id
+      }
+    },
+    statuses: [
+      {
+        state: 'queued',
+        description: 'until Mon 30 Nov 00:00 Europe/Paris: Friday afternoon and weekend',
+        log_url: `https://github.example/acme/shop/actions/runs/${o.runId}`
+      }
+    ]
+  })
+}
+
+describe('a release postponed on Friday afternoon', () => {
+  it('is queued on GitHub, re-run by the resume step on Monday, and deployed on the same deployment', async () => {
+    at(FRIDAY)
+    const ownJob = api.addJob({ run_id: RELEASE_RUN, name: 'release', runner_name: 'runner-7' })
+    const friday = await release(FRIDAY)
+    expect(friday.outputs.status).toBe('postponed')
+    const id = Number(friday.outputs['deployment-id'])
+    expect(id).toBeGreaterThan(0)
+    const d = deployment(id)
+    expect(d.environment).toBe('production')
+    expect(d.payload).toMatchObject({
+      tool: 'red-button',
+      red_button: {
+        version: 'v1.2.0',
+        postponed_until: '2026-11-30T00:00:00+01:00',
+        urgency: 'P3',
+        actor: 'alice',
+        run_id: RELEASE_RUN,
+        run_attempt: 1,
+        job: 'release',
+        job_id: ownJob.id
+      }
+    })
+    expect(latest(id)).toMatchObject({
+      state: 'queued',
+      description: 'until Mon 30 Nov 00:00 Europe/Paris: Friday afternoon and weekend',
+      log_url: `https://github.example/acme/shop/actions/runs/${RELEASE_RUN}`
+    })
+    const fridayRecord = yaml.load(friday.outputs.record ?? '') as {
+      deployment: Record<string, unknown>
+    }
+    expect(fridayRecord.deployment.postponed_until).toBe('2026-11-30T00:00:00+01:00')
+    expect(friday.summary).toContain('resume-postponed')
+    expect(friday.summary).toContain(`deployments/${id}/statuses -f state=inactive`)
+
+    // the postponed job failed (status postponed): its run is over
+    api.state.runs.find((r) => r.id === RELEASE_RUN)!.status = 'completed'
+    ownJob.status = 'completed'
+
+    at(MONDAY)
+    const monday = await resumeStep(MONDAY)
+    expect(monday.outputs.status).toBe('resumed')
+    expect(JSON.parse(monday.outputs.resumed ?? '')).toEqual([
+      {
+        environment: 'production',
+        version: 'v1.2.0',
+        deployment_id: id,
+        run_url: `https://github.example/acme/shop/actions/runs/${RELEASE_RUN}`
+      }
+    ])
+    expect(api.state.reruns).toEqual([
+      expect.objectContaining({ run_id: RELEASE_RUN, job_id: ownJob.id, attempt: 2 })
+    ])
+    expect(latest(id)).toMatchObject({ state: 'queued' })
+    expect(latest(id)?.description).toMatch(/resume requested: job release re-run/)
+    expect(monday.summary).toMatch(/\| production \| v1\.2\.0 \| #\d+ \| Mon 30 Nov 00:00/)
+    expect(monday.stdout).toContain(`#${id} v1.2.0 → production: resume requested`)
+
+    // the re-run: attempt 2, triggered by the resume step's bot
+    const rerun = await release('2026-11-30T08:12:00Z', {
+      GITHUB_RUN_ATTEMPT: '2',
+      GITHUB_TRIGGERING_ACTOR: 'github-actions[bot]'
+    })
+    expect(rerun.outputs.status).toBe('deployed')
+    expect(rerun.outputs['deployment-id']).toBe(String(id))
+    expect(api.state.deployments.filter((x) => x.environment === 'production')).toHaveLength(1)
+    expect(deployment(id).statuses.map((s) => s.state)).toEqual([
+      'queued',
+      'queued',
+      'in_progress',
+      'success'
+    ])
+    const record = yaml.load(rerun.outputs.record ?? '') as { deployment: Record<string, unknown> }
+    expect(record.deployment.actor).toBe('alice')
+    expect(record.deployment.resumed).toEqual({
+      from_run: `https://github.example/acme/shop/actions/runs/${RELEASE_RUN}`,
+      postponed_at: '2026-11-27T15:00:00+01:00',
+      attempt: 2
+    })
+    expect(rerun.summary).toContain('postponed Friday 15:00, resumed Monday 09:12')
+  }, 120_000)
+})
+
+describe('the resume step', () => {
+  it('costs two requests while a release waits, and leaves it as it is', async () => {
+    const id = seedPostponed({
+      version: 'v1.2.0',
+      createdAt: FRIDAY,
+      until: '2026-11-30T00:00:00+01:00',
+      runId: 7100
+    })
+    at(SATURDAY)
+    const before = api.requests.length
+    const r = await resumeStep(SATURDAY)
+    expect(r.outputs.status).toBe('idle')
+    expect(r.outputs.resumed).toBe('[]')
+    expect(api.requests.length - before).toBe(2)
+    expect(deployment(id).statuses).toHaveLength(1)
+    expect(r.summary).toContain('waiting until Mon 30 Nov 00:00 Europe/Paris')
+  }, 60_000)
+
+  it('drops a release superseded by a newer postponed one, and resumes the newer one', async () => {
+    const older = seedPostponed({
+      version: 'v1.2.0',
+      createdAt: FRIDAY,
+      until: '2026-11-30T00:00:00+01:00',
+      runId: 7100
+    })
+    const newer = seedPostponed({
+      version: 'v1.2.1',
+      createdAt: SATURDAY,
+      until: '2026-11-30T00:00:00+01:00',
+      runId: 7200
+    })
+    at(MONDAY)
+    const r = await resumeStep(MONDAY)
+    expect(r.outputs.status).toBe('resumed')
+    expect(latest(older)).toMatchObject({
+      state: 'inactive',
+      description: `superseded by v1.2.1 (#${newer}), postponed since`
+    })
+    expect(api.state.reruns.map((x) => x.run_id)).toEqual([7200])
+  }, 60_000)
+
+  it('never resumes a release older than a hotfix that went out on Saturday', async () => {
+    const id = seedPostponed({
+      version: 'v1.2.0',
+      createdAt: FRIDAY,
+      until: '2026-11-30T00:00:00+01:00',
+      runId: 7100
+    })
+    const hotfix = api.addDeployment({
+      sha: DEFAULT_SHA,
+      ref: 'v1.2.1',
+      environment: 'production',
+      created_at: SATURDAY,
+      payload: { tool: 'red-button', version: 'v1.2.1' },
+      statuses: [{ state: 'in_progress' }, { state: 'success' }]
+    })
+    at(MONDAY)
+    const r = await resumeStep(MONDAY)
+    expect(r.outputs.status).toBe('idle')
+    expect(api.state.reruns).toEqual([])
+    expect(latest(id)).toMatchObject({ state: 'inactive' })
+    expect(latest(id)?.description).toContain(`superseded: v1.2.1 (#${hotfix}) went out since`)
+  }, 60_000)
+
+  it('drops an expired release (postpone-expiry)', async () => {
+    const id = seedPostponed({
+      version: 'v1.2.0',
+      createdAt: FRIDAY,
+      until: '2026-11-30T00:00:00+01:00',
+      runId: 7100
+    })
+    at(MONDAY)
+    const r = await resumeStep(MONDAY, { 'postpone-expiry': '2d' })
+    expect(r.outputs.status).toBe('idle')
+    expect(api.state.reruns).toEqual([])
+    expect(latest(id)?.state).toBe('inactive')
+    expect(latest(id)?.description).toBe(
+      'expired: postponed 66h10m ago, over postpone-expiry (48h)'
+    )
+  }, 60_000)
+
+  it('fails naming the permission when GitHub refuses the re-run, and says so on the deployment', async () => {
+    const id = seedPostponed({
+      version: 'v1.2.0',
+      createdAt: FRIDAY,
+      until: '2026-11-30T00:00:00+01:00',
+      runId: 7100,
+      jobId: true
+    })
+    api.state.actionsWrite = false
+    at(MONDAY)
+    const r = await resumeStep(MONDAY)
+    expect(r.code).toBe(1)
+    expect(r.outputs.status).toBe('idle')
+    expect(r.stdout).toMatch(/::error::.*Resource not accessible by integration.*actions: write/)
+    expect(latest(id)).toMatchObject({ state: 'error' })
+    expect(latest(id)?.description).toContain('GitHub refused to re-run it')
+  }, 60_000)
+
+  it('fails naming the 30-day limit for a run GitHub finds too old', async () => {
+    const id = seedPostponed({
+      version: 'v1.2.0',
+      createdAt: FRIDAY,
+      until: '2026-11-30T00:00:00+01:00',
+      runId: 7100,
+      runCreatedAt: '2026-10-01T10:00:00Z'
+    })
+    at(MONDAY)
+    const r = await resumeStep(MONDAY)
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/::error::.*over a month ago.*last 30 days/)
+    expect(latest(id)?.state).toBe('error')
+  }, 60_000)
+
+  it('two resume steps at once request one re-run only', async () => {
+    const id = seedPostponed({
+      version: 'v1.2.0',
+      createdAt: FRIDAY,
+      until: '2026-11-30T00:00:00+01:00',
+      runId: 7100
+    })
+    api.state.delayMs = 40
+    at(MONDAY)
+    const [a, b] = await Promise.all([resumeStep(MONDAY), resumeStep(MONDAY)])
+    expect(api.state.reruns).toHaveLength(1)
+    expect([a.outputs.status, b.outputs.status].sort()).toEqual(['idle', 'resumed'])
+    expect([a.code, b.code]).toEqual([0, 0])
+    expect(deployment(id).statuses.filter((s) => s.state === 'queued')).toHaveLength(2)
+  }, 60_000)
+})
