@@ -202,14 +202,20 @@ export async function run(
       if (gate.decision === 'postpone') await recordPostponement(state, { api, core })
       else await failResumed(state, api, core)
       const { ChatAnnouncer } = await import('./notify/announcer.js')
-      await new ChatAnnouncer({ clock, core }).refused(state)
+      await new ChatAnnouncer({ clock, core, existing: resumedFrom?.slack }).refused(state)
     } else {
       // loaded only when there is something to deploy: dry runs and refusals start faster
       const [{ Process }, { ChatAnnouncer }] = await Promise.all([
         import('./run/process.js'),
         import('./notify/announcer.js')
       ])
-      const announcer = new ChatAnnouncer({ clock, core, signal: deps.signal })
+      // a resumed release edits the Slack message of the run that postponed it
+      const announcer = new ChatAnnouncer({
+        clock,
+        core,
+        signal: deps.signal,
+        existing: resumedFrom?.slack
+      })
       const recheckLock = (ourId: number) =>
         recheckLockOf(api, {
           environment: settings.environment,
