@@ -18,7 +18,7 @@ import type { RunStatus } from './record/types.js'
 import { runCommand } from './run/command.js'
 import { commandEnv } from './run/env.js'
 import { probe } from './run/probes.js'
-import { loadSettings } from './settings/load.js'
+import { loadSettings, refuseUnknownHolidays } from './settings/load.js'
 import { SettingsError, type Settings } from './settings/schema.js'
 
 export type { MainDeps } from './finish.js'
@@ -80,6 +80,7 @@ export async function run(given: Partial<MainDeps> = {}): Promise<RunStatus | un
   try {
     ctx = readRunContext(deps.env)
     settings = loadSettings(core, ctx.workspace)
+    await refuseUnknownHolidays(settings)
   } catch (e) {
     if (e instanceof SettingsError || e instanceof ContextError) {
       core.setOutput('status', 'aborted')

@@ -1,5 +1,13 @@
 import type { Core } from '../core.js'
-import { mergeInputs, parseSettings, SECRET_INPUTS, secretValues, type Settings } from './schema.js'
+import { problem } from './errors.js'
+import {
+  mergeInputs,
+  parseSettings,
+  SECRET_INPUTS,
+  secretValues,
+  SettingsError,
+  type Settings
+} from './schema.js'
 
 /** Reads and validates inputs; every secret is masked before anything else is logged. */
 export function loadSettings(core: Core, workspace: string): Settings {
@@ -15,4 +23,22 @@ export function loadSettings(core: Core, workspace: string): Settings {
   const { raw, configFile } = mergeInputs((name) => core.getInput(name), workspace)
   mask(secretValues(raw))
   return { ...parseSettings(raw), configFile }
+}
+
+/**
+ * `holidays` codes the holiday library does not know, refused before anything runs. Apart
+ * from `loadSettings` since the library is loaded (asynchronously) only when codes are given.
+ */
+export async function refuseUnknownHolidays(settings: Pick<Settings, 'holidays'>): Promise<void> {
+  if (settings.holidays.length === 0) return
+  const { unknownHolidayCodes } = await import('../schedule/holidays.js')
+  const unknown = await unknownHolidayCodes(settings.holidays)
+  if (unknown.length > 0)
+    throw new SettingsError([
+      problem(
+        'holidays',
+        'ISO 3166 codes of countries or subdivisions the holiday data knows, e.g. FR, DE-BY, US-CA',
+        unknown.join(', ')
+      )
+    ])
 }
