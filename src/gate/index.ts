@@ -3,7 +3,8 @@ import type { Log } from '../core.js'
 import type { GitHubApi, PullRequest } from '../github/api.js'
 import type { RunContext } from '../github/context.js'
 import type { ChangesRecord, ChecklistItem, Decision } from '../record/types.js'
-import { activeWindow, windowsFor } from '../schedule/windows.js'
+import { windowsFor } from '../schedule/windows.js'
+import { collectFreezeSources } from './freeze-sources.js'
 import type { Settings } from '../settings/schema.js'
 import { evaluateBackup } from './backup.js'
 import { changesRecord, collectChangeFacts, comparer, type ChangeFacts } from './changes.js'
@@ -23,7 +24,13 @@ import { evaluateMonitoring, type UrlAnswer } from './monitoring.js'
 import { evaluateRollback } from './rollback.js'
 import { evaluateStaging } from './staging.js'
 import { decide } from './verdict.js'
-import { evaluateWindow, OVERRIDE_ROLES, wantsOverride, type WindowFacts } from './window.js'
+import {
+  blockingWindow,
+  evaluateWindow,
+  OVERRIDE_ROLES,
+  wantsOverride,
+  type WindowFacts
+} from './window.js'
 
 /** The world as the gate sees it; everything the checklist is decided from. */
 export interface Facts {
@@ -54,6 +61,8 @@ export interface GateResult {
   previous?: DeploymentView
   /** what goes out (the record's `changes`) */
   changes?: ChangesRecord
+  /** worded warnings for the record (a freeze starting within 24 h) */
+  warnings?: string[]
 }
 
 export interface GateDeps {
@@ -92,8 +101,13 @@ export async function gatherFacts(
     windows: windowsFor(settings.freeze, settings.environment, isProduction),
     urgency: settings.urgency,
     reason: settings.reason,
-    actor: ctx.actor
+    actor: ctx.actor,
+    runwayMs: settings.runwayMs
   }
+  // holidays, calendars and deploy hours apply to production targets
+  const sourcesRead = isProduction
+    ? collectFreezeSources(settings, { workspace: ctx.workspace, now, signal: deps.signal })
+    : undefined
   const compare = comparer(deps.api, ctx.sha)
   const deploymentsRead = collectDeploymentFacts(deps.api, {
     environment: settings.environment,
@@ -125,7 +139,7 @@ export async function gatherFacts(
         : undefined
     return { changes, migrationFiles }
   })
-  const [ci, deployments, migrationCheck, monitoring, review, incidents, changed] =
+  const [ci, deployments, migrationCheck, monitoring, review, incidents, changed, sources] =
     await Promise.all([
       collectCiFacts(deps.api, {
         sha: ctx.sha,
@@ -148,15 +162,21 @@ export async function gatherFacts(
           })
         : undefined,
       settings.alerts ? collectIncidentFacts(settings.alerts, deps.signal) : undefined,
-      changesRead
+      changesRead,
+      sourcesRead
     ])
+  if (sources) {
+    window.windows = [...window.windows, ...sources.windows]
+    if (sources.problems.length > 0) window.sourceProblems = sources.problems
+  }
   // Waiting for checks takes time: the time rules are judged once the facts are all in, and
   // the actor's role is read only when a P1 override is really needed then.
   window.now = deps.clock.now()
   // a P1 lifts the time rules and lets a hotfix through firing alerts
   const roleNeeded =
     wantsOverride(window) &&
-    (activeWindow(window.windows, window.now, window.timeZone) !== undefined ||
+    (blockingWindow(window) !== undefined ||
+      (window.sourceProblems?.length ?? 0) > 0 ||
       (incidents?.alerts.length ?? 0) > 0)
   const role = roleNeeded ? await readRole(deps.api, ctx.actor) : undefined
   return {
@@ -241,11 +261,13 @@ export function evaluate(
   ]
   return {
     checklist,
-    decision: decide(checklist),
+    // an unreadable calendar: no next window can be known, so the release is not postponed
+    decision: window.unknowable && decide(checklist) === 'postpone' ? 'abort' : decide(checklist),
     nextWindow: window.nextWindow,
     overridden: window.overridden,
     previous: previousDeployment(facts.deployments.target),
-    changes: changesRecord(facts.changes)
+    changes: changesRecord(facts.changes),
+    ...(window.ahead ? { warnings: [window.ahead] } : {})
   }
 }
 

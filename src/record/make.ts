@@ -41,6 +41,8 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
     timezone: zone,
     changes: state.gate?.changes,
     migration_findings: state.gate?.facts.migrationFiles?.findings,
+    // a freeze starting within 24 h, even when the release may go
+    warnings: state.gate?.warnings,
     started_at: formatInZone(state.startedAt, zone),
     finished_at: formatInZone(clock.now(), zone),
     steps: []

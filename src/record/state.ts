@@ -19,6 +19,8 @@ export interface GateView {
   previous?: { version: string; sha: string }
   /** what goes out */
   changes?: ChangesRecord
+  /** worded warnings of the gate (a freeze starting within 24 h) */
+  warnings?: string[]
   facts: {
     isProduction: boolean
     incidents?: { alerts: Array<{ fingerprint: string }> }

@@ -47,6 +47,7 @@ export function renderComment(d: DeploymentRecord, language: Language): string {
   )
   const next = nextWindowText(d, language)
   if (next) lines.push(`**${w.next}${colon(language)}** ${escapeMarkdown(next)}`)
+  for (const warning of d.warnings ?? []) lines.push('', `> ⚠️ ${escapeMarkdown(warning)}`)
   if (d.run_url) lines.push(`[${d.run_url.replace(/^https?:\/\//, '')}](${d.run_url})`)
   lines.push('', checklistTable(d, language), '')
   const changes = changesMarkdown(d, language)

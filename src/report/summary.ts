@@ -111,6 +111,7 @@ export function renderSummary(d: DeploymentRecord, language: Language): string {
   if (answer) parts.push(`**${h.dryRun}${colon(language)}** ${escapeMarkdown(answer)}`, '')
   const next = nextWindowText(d, language)
   if (next) parts.push(`**${h.next}${colon(language)}** ${escapeMarkdown(next)}`, '')
+  for (const w of d.warnings ?? []) parts.push(`> ⚠️ ${escapeMarkdown(w)}`, '')
   if (d.reason) parts.push(`**${h.reason}:** ${escapeMarkdown(d.reason)}`, '')
   parts.push(`### ${h.checklist}`, '', checklistTable(d, language), '')
   const changes = changesMarkdown(d, language)
