@@ -51,9 +51,10 @@ async function readSource(
       if (!res.ok) throw new Error(`HTTP ${res.status}`)
       return await res.text()
     } catch (e) {
-      if (limit.timedOut()) throw new Error(`no answer within ${FEED_TIMEOUT_MS / 1000} s`)
+      if (limit.timedOut())
+        throw new Error(`no answer within ${FEED_TIMEOUT_MS / 1000} s`, { cause: e })
       const code = (e as { cause?: { code?: string } }).cause?.code
-      throw new Error(code && code !== 'ABORT_ERR' ? code : (e as Error).message)
+      throw new Error(code && code !== 'ABORT_ERR' ? code : (e as Error).message, { cause: e })
     } finally {
       limit.dispose()
     }
@@ -65,7 +66,9 @@ async function readSource(
     return await readFile(file, 'utf8')
   } catch (e) {
     const code = (e as { code?: string }).code
-    throw new Error(code === 'ENOENT' ? 'no such file in the repository' : (code ?? String(e)))
+    throw new Error(code === 'ENOENT' ? 'no such file in the repository' : (code ?? String(e)), {
+      cause: e
+    })
   }
 }
 
