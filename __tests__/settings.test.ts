@@ -11,6 +11,7 @@ import {
   type InputName
 } from '../src/settings/schema.js'
 import { DEFAULT_FREEZE } from '../src/schedule/freeze.js'
+import { refuseUnknownHolidays } from '../src/settings/load.js'
 
 type Raw = Partial<Record<InputName, string>>
 
@@ -540,13 +541,61 @@ smoke-tests:
   })
 })
 
+describe('freeze sources: holidays, freeze-calendar, deploy-hours, runway', () => {
+  it('reads them', () => {
+    const s = parseSettings({
+      ...BASE,
+      holidays: 'fr, DE-BY',
+      'freeze-calendar': 'ops/freeze.ics\nhttps://calendar.example/feed.ics?token=s3cret',
+      'deploy-hours': 'Mon-Thu 09:00-17:00, Fri 09:00-12:00',
+      runway: '1h'
+    })
+    expect(s.holidays).toEqual(['FR', 'DE-BY'])
+    expect(s.freezeCalendars).toEqual([
+      'ops/freeze.ics',
+      'https://calendar.example/feed.ics?token=s3cret'
+    ])
+    expect(s.deployHours).toHaveLength(5)
+    expect(s.runwayMs).toBe(3_600_000)
+  })
+
+  it('runway defaults to the watch plus 15 minutes', () => {
+    expect(parseSettings({ ...BASE, 'monitor-duration': '30m' }).runwayMs).toBe(45 * 60_000)
+    expect(parseSettings({ ...BASE }).holidays).toEqual([])
+  })
+
+  it('refuses bad deploy hours naming the input and showing a valid example', () => {
+    expect(problemOf({ ...BASE, 'deploy-hours': 'weekdays 9 to 5' }).message).toMatch(
+      /input "deploy-hours": expected days and hours such as "Mon-Thu 09:00-17:00, Fri 09:00-12:00"/
+    )
+  })
+
+  it('refuses codes that are not ISO 3166, and sources that are not paths or http(s) URLs', () => {
+    expect(problemOf({ ...BASE, holidays: 'France' }).message).toMatch(
+      /input "holidays": expected ISO 3166 country or subdivision codes/
+    )
+    expect(problemOf({ ...BASE, 'freeze-calendar': 'ftp://x.example/a.ics' }).message).toMatch(
+      /input "freeze-calendar": expected iCalendar sources/
+    )
+  })
+
+  it('masks each calendar URL as a secret', () => {
+    expect(secretValues({ 'freeze-calendar': 'a.ics, https://cal.example/p?token=1' })).toContain(
+      'https://cal.example/p?token=1'
+    )
+  })
+
+  it('refuses a holiday code the data does not know before anything runs', async () => {
+    await expect(refuseUnknownHolidays({ holidays: ['FR', 'XX'] })).rejects.toThrow(
+      /input "holidays": expected ISO 3166 codes of countries or subdivisions the holiday data knows.*XX/
+    )
+    await expect(refuseUnknownHolidays({ holidays: ['US-CA'] })).resolves.toBeUndefined()
+  })
+})
+
 describe('inputs of the contract this version does not act on yet', () => {
   // each issue that builds one replaces its row here with tests of what it does
   it.each([
-    ['holidays', 'FR'],
-    ['freeze-calendar', 'freeze.ics'],
-    ['deploy-hours', 'Mon-Fri 09:00-17:00'],
-    ['runway', '45m'],
     ['slack-token', 'xoxb-1-2-3'],
     ['slack-channel', 'C0123456']
   ] as [InputName, string][])('refuses %s: %s before anything runs', (name, value) => {

@@ -530,6 +530,16 @@ try {
       }
     )
     const chunkKB = (f) => statSync(join(actionDir, 'dist', 'chunks', f)).size / 1024
+    // the holiday library's data: a chunk of its own, loaded only when `holidays` is set
+    const withHolidays = await timed({ holidays: 'FR, DE-BY, US-CA' }, false)
+    const holidayChunks = jsFilesIn(join(actionDir, 'dist', 'chunks')).filter((f) =>
+      /Lundi de P|holidayWindows|getHolidays/.test(readFileSync(f, 'utf8'))
+    )
+    results.holidays = {
+      ms: withHolidays - without,
+      KB: holidayChunks.reduce((n, f) => n + statSync(f).size, 0) / 1024,
+      files: holidayChunks.length
+    }
     results.lint = {
       ms: withLint - without,
       withLintMs: withLint,
@@ -578,7 +588,8 @@ const machine = {
 const machineLine = `Machine: ${machine.nproc} CPU(s), ${machine.cpu}, Node ${machine.node}; measured ${machine.date}.`
 
 const verdict = (ok) => (ok === undefined ? '—' : ok ? 'PASS' : 'OVER')
-const { startup, requests, reaction, bundle, memory, trips, waiting, lint, resume } = results
+const { startup, requests, reaction, bundle, memory, trips, waiting, lint, resume, holidays } =
+  results
 const deployRequests = requests.deployment + requests.deploymentPostStep
 const checks = {
   dryRunTrips: trips.dryRun.trips <= TARGETS.dryRunTrips,
@@ -671,6 +682,12 @@ const rows = [
   [
     'SQL parser chunk, loaded only with migrations-path (lint.js, libpg-query.cjs; WebAssembly apart)',
     `${lint.parserJsKB.toFixed(1)} KB + ${(lint.parserWasmKB / 1024).toFixed(2)} MB .wasm`,
+    '—',
+    '—'
+  ],
+  [
+    `Holidays (FR, DE-BY, US-CA): chunk${holidays.files === 1 ? '' : 's'} loaded only with holidays; dry run with − without (median of 3)`,
+    `${holidays.KB.toFixed(1)} KB; ${(holidays.ms / 1000).toFixed(2)} s`,
     '—',
     '—'
   ],

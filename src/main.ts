@@ -20,7 +20,12 @@ import { recordPostponement } from './run/postpone.js'
 import { failResumed, findResumed } from './run/resumed.js'
 import { commandEnv } from './run/env.js'
 import { probe } from './run/probes.js'
-import { loadSettings, settingsForRefusal, settingsWarnings } from './settings/load.js'
+import {
+  loadSettings,
+  refuseUnknownHolidays,
+  settingsForRefusal,
+  settingsWarnings
+} from './settings/load.js'
 import { SettingsError, type Settings } from './settings/schema.js'
 
 export type { MainDeps } from './finish.js'
@@ -113,6 +118,7 @@ export async function run(
   let settings: Settings
   try {
     settings = loadSettings(core, ctx.workspace, deps.env)
+    await refuseUnknownHolidays(settings)
   } catch (e) {
     if (!(e instanceof SettingsError)) throw e
     return refuseInputs(e, ctx, deps, startedAt)
@@ -140,7 +146,6 @@ export async function run(
   const state = runState(subject, new RunRecord(makeRecord(subject, clock)))
   const warnings = settingsWarnings(settings)
   for (const w of warnings) core.warning(w)
-  state.run.warned(...warnings)
   core.info(
     `Red Button: ${version} → ${settings.environment}${settings.dryRun ? ' (dry run)' : ''}`
   )
@@ -184,6 +189,8 @@ export async function run(
     })
     state.gate = gate
     state.run.gateDecided(makeRecord(state, clock), gate.decision)
+    // the record is made anew from the gate: the settings' warnings join the gate's there
+    state.run.warned(...warnings)
     logChecklist(core, gate)
     const changes = changeLines(state.record, settings.language)
     if (changes.length > 0) {

@@ -7,7 +7,13 @@ import {
   type FreezeWindow,
   type Weekday
 } from '../../src/schedule/freeze.js'
-import { activeWindow, formatInZone, nextAllowed } from '../../src/schedule/windows.js'
+import {
+  activeWindow,
+  formatInZone,
+  nextAllowed,
+  nextWindow,
+  upcomingWindow
+} from '../../src/schedule/windows.js'
 
 const ZONES = [
   'UTC',
@@ -78,7 +84,41 @@ const dated: fc.Arbitrary<FreezeWindow> = fc
     return { kind: 'dated' as const, from: local(f), to: local(t) }
   })
 
-const windowList = fc.array(fc.oneof(weekly, daily, dated), { minLength: 1, maxLength: 4 })
+const yearly: fc.Arbitrary<FreezeWindow> = fc
+  .record({
+    fmo: fc.integer({ min: 1, max: 12 }),
+    fd: fc.integer({ min: 1, max: 28 }),
+    fh: hour,
+    fm: minute,
+    tmo: fc.integer({ min: 1, max: 12 }),
+    td: fc.integer({ min: 1, max: 28 }),
+    th: hour,
+    tm: minute
+  })
+  .filter((r) => r.fmo !== r.tmo || r.fd !== r.td || r.fh !== r.th || r.fm !== r.tm)
+  .map((r) => ({
+    kind: 'yearly' as const,
+    from: { month: r.fmo, day: r.fd, hour: r.fh, minute: r.fm },
+    to: { month: r.tmo, day: r.td, hour: r.th, minute: r.tm }
+  }))
+
+/** An iCalendar event: two instants. */
+const span: fc.Arbitrary<FreezeWindow> = fc
+  .record({
+    start: fc.integer({ min: FROM / 60_000, max: TO / 60_000 }),
+    minutes: fc.integer({ min: 1, max: 5 * 24 * 60 })
+  })
+  .map(({ start, minutes }) => ({
+    kind: 'span' as const,
+    start: start * 60_000,
+    end: (start + minutes) * 60_000
+  }))
+
+const windowList = fc.array(fc.oneof(weekly, daily, dated, yearly), { minLength: 1, maxLength: 4 })
+const everyKind = fc.array(fc.oneof(weekly, daily, dated, yearly, span), {
+  minLength: 1,
+  maxLength: 5
+})
 const zone = fc.constantFrom(...ZONES)
 const instant = fc.integer({ min: FROM, max: TO }).map((t) => new Date(t))
 
@@ -185,6 +225,13 @@ describe('schema properties', () => {
           `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')} ${hhmm(d)}`
         return { from: text(w.from), to: text(w.to) }
       }
+      case 'yearly': {
+        const text = (d: typeof w.from): string =>
+          `${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')} ${hhmm(d)}`
+        return { from: text(w.from), to: text(w.to) }
+      }
+      case 'span':
+        throw new Error('a span comes from a calendar, not from the freeze input')
     }
   }
 
@@ -238,6 +285,21 @@ describe('activeWindow against a wall-clock oracle (zones without DST)', () => {
           Date.UTC(x.year, x.month - 1, x.day, x.hour, x.minute)
         return at(w.from) <= wall && wall < at(w.to)
       }
+      case 'yearly': {
+        const year = d.getUTCFullYear()
+        const f = w.from
+        const t = w.to
+        const over =
+          Date.UTC(2001, t.month - 1, t.day, t.hour, t.minute) <=
+          Date.UTC(2001, f.month - 1, f.day, f.hour, f.minute)
+        return [year - 1, year].some(
+          (y) =>
+            Date.UTC(y, f.month - 1, f.day, f.hour, f.minute) <= wall &&
+            wall < Date.UTC(over ? y + 1 : y, t.month - 1, t.day, t.hour, t.minute)
+        )
+      }
+      case 'span':
+        return w.start <= wall && wall < w.end
     }
   }
 
@@ -246,6 +308,40 @@ describe('activeWindow against a wall-clock oracle (zones without DST)', () => {
       fc.property(windowList, anyInstant, fc.constantFrom(...Object.keys(FIXED)), (ws, now, tz) => {
         const wall = now.getTime() + (FIXED[tz] as number) * 60_000
         expect(activeWindow(ws, now, tz)).toBe(ws.find((w) => contains(w, wall)))
+      }),
+      RUNS
+    )
+  })
+})
+
+describe('nextWindow with a runway (every source: weekly, daily, dated, yearly, calendar events)', () => {
+  const runway = fc.constantFrom(0, 1, 15 * 60_000, 45 * 60_000, 75 * 60_000, 3 * 3_600_000)
+
+  function blocked(ws: FreezeWindow[], at: Date, tz: string, runwayMs: number): boolean {
+    return (
+      activeWindow(ws, at, tz) !== undefined ||
+      (runwayMs > 0 && upcomingWindow(ws, at, tz, runwayMs) !== undefined)
+    )
+  }
+
+  it('is never inside a window, never has a window starting within the runway, and is the first such instant', () => {
+    fc.assert(
+      fc.property(everyKind, anyInstant, zone, runway, (ws, now, tz, runwayMs) => {
+        let next: Date
+        try {
+          next = nextWindow(now, { windows: ws, timeZone: tz, runwayMs })
+        } catch (e) {
+          expect((e as Error).message).toMatch(/^freeze windows never end/)
+          return
+        }
+        expect(next.getTime()).toBeGreaterThanOrEqual(now.getTime())
+        expect(activeWindow(ws, next, tz)).toBeUndefined()
+        expect(upcomingWindow(ws, next, tz, runwayMs)).toBeUndefined()
+        if (next.getTime() > now.getTime()) {
+          expect(blocked(ws, new Date(next.getTime() - 1), tz, runwayMs)).toBe(true)
+        } else {
+          expect(blocked(ws, now, tz, runwayMs)).toBe(false)
+        }
       }),
       RUNS
     )

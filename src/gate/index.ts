@@ -3,8 +3,9 @@ import type { Log } from '../core.js'
 import type { GitHubApi, PullRequest } from '../github/api.js'
 import type { RunContext } from '../github/context.js'
 import type { ChangesRecord, ChecklistItem, Decision, StagingRecord } from '../record/types.js'
-import { activeWindow, windowsFor } from '../schedule/windows.js'
+import { windowsFor } from '../schedule/windows.js'
 import { isProductionName } from '../settings/names.js'
+import { collectFreezeSources } from './freeze-sources.js'
 import type { Settings } from '../settings/schema.js'
 import { evaluateBackup } from './backup.js'
 import { changesRecord, collectChangeFacts, comparer, type ChangeFacts } from './changes.js'
@@ -31,6 +32,7 @@ import {
 } from './staging.js'
 import { decide } from './verdict.js'
 import {
+  blockingWindow,
   evaluateWindow,
   nameOf,
   OVERRIDE_ROLES,
@@ -71,6 +73,8 @@ export interface GateResult {
   waitingFor?: string[]
   /** the commit on each staging environment and how long it has been live (the record's `staging`) */
   staging?: StagingRecord[]
+  /** worded warnings for the record (a freeze starting within 24 h) */
+  warnings?: string[]
 }
 
 export interface GateDeps {
@@ -108,8 +112,13 @@ export async function gatherFacts(
     windows: windowsFor(settings.freeze, settings.environment, isProduction),
     urgency: settings.urgency,
     reason: settings.reason,
-    actor: ctx.actor
+    actor: ctx.actor,
+    runwayMs: settings.runwayMs
   }
+  // holidays, calendars and deploy hours apply to production targets
+  const sourcesRead = isProduction
+    ? collectFreezeSources(settings, { workspace: ctx.workspace, now, signal: deps.signal })
+    : undefined
   const compare = comparer(deps.api, ctx.sha)
   const deploymentsRead = collectDeploymentFacts(deps.api, {
     environment: settings.environment,
@@ -141,7 +150,7 @@ export async function gatherFacts(
         : undefined
     return { changes, migrationFiles }
   })
-  const [ci, deployments, migrationCheck, monitoring, review, incidents, changed] =
+  const [ci, deployments, migrationCheck, monitoring, review, incidents, changed, sources] =
     await Promise.all([
       collectCiFacts(deps.api, {
         sha: ctx.sha,
@@ -164,15 +173,21 @@ export async function gatherFacts(
           })
         : undefined,
       settings.alerts ? collectIncidentFacts(settings.alerts, deps.signal) : undefined,
-      changesRead
+      changesRead,
+      sourcesRead
     ])
+  if (sources) {
+    window.windows = [...window.windows, ...sources.windows]
+    if (sources.problems.length > 0) window.sourceProblems = sources.problems
+  }
   // Waiting for checks takes time: the time rules are judged once the facts are all in, and
   // the actor's role is read only when a P1 override is really needed then.
   window.now = deps.clock.now()
   // a P1 lifts the time rules and lets a hotfix through firing alerts
   const roleNeeded =
     wantsOverride(window) &&
-    (activeWindow(window.windows, window.now, window.timeZone) !== undefined ||
+    (blockingWindow(window) !== undefined ||
+      (window.sourceProblems?.length ?? 0) > 0 ||
       (incidents?.alerts.length ?? 0) > 0 ||
       stillBaking(deployments, stagingOptions(settings, ctx, isProduction, window)))
   const role = roleNeeded ? await readRole(deps.api, ctx.actor) : undefined
@@ -277,7 +292,9 @@ export function evaluate(
   ]
   const { windows, timeZone } = facts.window
   // staging still baking is a time rule: it postpones, until the bake and the windows allow
-  const decision = decide(checklist, staging.bakedAt ? ['staging'] : [])
+  const verdict = decide(checklist, staging.bakedAt ? ['staging'] : [])
+  // an unreadable calendar: no next window can be known, so the release is not postponed
+  const decision = window.unknowable && verdict === 'postpone' ? 'abort' : verdict
   return {
     checklist,
     decision,
@@ -297,7 +314,8 @@ export function evaluate(
       now: facts.window.now,
       bakeTimeMs: settings.bakeTimeMs,
       timeZone
-    })
+    }),
+    ...(window.ahead ? { warnings: [window.ahead] } : {})
   }
 }
 

@@ -48,6 +48,8 @@ export function makeRecord(state: RunSubject, clock: Clock): DeploymentRecord {
       attempt: state.resumedFrom.attempt
     },
     staging: state.gate?.staging,
+    // a freeze starting within 24 h, even when the release may go
+    warnings: state.gate?.warnings,
     started_at: formatInZone(state.startedAt, zone),
     finished_at: formatInZone(clock.now(), zone),
     steps: []

@@ -24,6 +24,8 @@ export interface GateView {
   waitingFor?: string[]
   /** the commit on each staging environment, and how long it has been live */
   staging?: StagingRecord[]
+  /** worded warnings of the gate (a freeze starting within 24 h) */
+  warnings?: string[]
   facts: {
     isProduction: boolean
     incidents?: { alerts: Array<{ fingerprint: string }> }

@@ -47,6 +47,7 @@ export function renderComment(d: DeploymentRecord, language: Language): string {
   )
   const next = nextWindowText(d, language)
   if (next) lines.push(`**${w.next}${colon(language)}** ${escapeMarkdown(next)}`)
+  for (const warning of d.warnings ?? []) lines.push('', `> ⚠️ ${escapeMarkdown(warning)}`)
   for (const note of postponedNotes(d, language)) lines.push('', escapeMarkdown(note))
   const resumed = resumedText(d, language)
   if (resumed) lines.push('', `▶️ ${escapeMarkdown(resumed)}`)

@@ -123,6 +123,7 @@ export function renderSummary(d: DeploymentRecord, language: Language): string {
   for (const note of postponedNotes(d, language)) parts.push(escapeMarkdown(note), '')
   const resumed = resumedText(d, language)
   if (resumed) parts.push(`▶️ ${escapeMarkdown(resumed)}`, '')
+  for (const w of d.warnings ?? []) parts.push(`> ⚠️ ${escapeMarkdown(w)}`, '')
   if (d.reason) parts.push(`**${h.reason}${colon(language)}** ${escapeMarkdown(d.reason)}`, '')
   if (d.checklist.length > 0) parts.push(`### ${h.checklist}`, '', checklistTable(d, language), '')
   else if (d.error) parts.push(h.noCheck, '')

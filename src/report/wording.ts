@@ -140,6 +140,17 @@ const PHRASES = {
       `inside "${name}", but urgency P1 lifts the time rules (${actor} has role ${role})`,
     p1Refused: (name: string, next: string, why: string) =>
       `inside "${name}"; P1 override refused: ${why}; next window opens ${next}`,
+    runsInto: (name: string, from: string) => `the watch would run into ${name}, from ${from}`,
+    nextOpens: (next: string) => `next window opens ${next}`,
+    p1RunsInto: (name: string, from: string, actor: string, role: string) =>
+      `the watch will run into ${name}, from ${from}, but urgency P1 lifts the time rules (${actor} has role ${role})`,
+    overrideRefused: (why: string) => `P1 override refused: ${why}`,
+    sourceUnreadable: (list: string) =>
+      `freeze calendar unreadable: ${list}; no next window can be known`,
+    sourceUnreadableP1: (list: string, actor: string, role: string) =>
+      `freeze calendar unreadable: ${list}, but urgency P1 lifts the time rules (${actor} has role ${role})`,
+    deployHoursName: 'outside deploy hours',
+    freezeAhead: (name: string, when: string) => `freeze ahead: ${name} starts ${when}`,
     monitoringNone: 'no monitoring-url configured: deploying blind is not allowed',
     monitoringOk: (n: number) => `${n} of ${n} monitoring URLs answered 2xx`,
     monitoringFailed: (details: string) => `not answering: ${details}`,
@@ -254,6 +265,18 @@ const PHRASES = {
       `dans « ${name} », mais l'urgence P1 lève les règles horaires (${actor} a le rôle ${role})`,
     p1Refused: (name: string, next: string, why: string) =>
       `dans « ${name} » ; dérogation P1 refusée : ${why} ; prochaine fenêtre ${next}`,
+    runsInto: (name: string, from: string) =>
+      `la surveillance déborderait sur ${name}, à partir de ${from}`,
+    nextOpens: (next: string) => `prochaine fenêtre ${next}`,
+    p1RunsInto: (name: string, from: string, actor: string, role: string) =>
+      `la surveillance débordera sur ${name}, à partir de ${from}, mais l'urgence P1 lève les règles horaires (${actor} a le rôle ${role})`,
+    overrideRefused: (why: string) => `dérogation P1 refusée : ${why}`,
+    sourceUnreadable: (list: string) =>
+      `calendrier de gel illisible : ${list} ; aucune prochaine fenêtre ne peut être connue`,
+    sourceUnreadableP1: (list: string, actor: string, role: string) =>
+      `calendrier de gel illisible : ${list}, mais l'urgence P1 lève les règles horaires (${actor} a le rôle ${role})`,
+    deployHoursName: 'hors heures de déploiement',
+    freezeAhead: (name: string, when: string) => `gel à venir : ${name} commence ${when}`,
     monitoringNone: "aucun monitoring-url : déployer à l'aveugle est interdit",
     monitoringOk: (n: number) => `${n} sur ${n} URL de monitoring répondent 2xx`,
     monitoringFailed: (details: string) => `ne répondent pas : ${details}`,

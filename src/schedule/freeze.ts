@@ -51,7 +51,24 @@ export interface DailyWindow extends WindowCommon {
   to: LocalTime
 }
 
-export type FreezeWindow = WeeklyWindow | DatedWindow | DailyWindow
+/** Every year, from a local month-day and time to the next `to` (over New Year when earlier). */
+export interface YearlyWindow extends WindowCommon {
+  kind: 'yearly'
+  from: LocalTime & { month: number; day: number }
+  to: LocalTime & { month: number; day: number }
+}
+
+/**
+ * Once, between two instants (epoch ms): an event of an iCalendar source, whose times are
+ * already resolved in the event's own zone.
+ */
+export interface SpanWindow extends WindowCommon {
+  kind: 'span'
+  start: number
+  end: number
+}
+
+export type FreezeWindow = WeeklyWindow | DatedWindow | DailyWindow | YearlyWindow | SpanWindow
 
 export const DEFAULT_FREEZE: FreezeWindow[] = [
   {
@@ -73,16 +90,16 @@ const DAY_LOOKUP = new Map<string, Weekday>()
 
 const EXPECTED_DAYS = 'expected Mon, Tue, Wed, Thu, Fri, Sat or Sun'
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
 const fail = <T>(error: string): Parsed<T> => ({ ok: false, error })
 
-function parseDay(text: string): Parsed<Weekday> {
+export function parseDay(text: string): Parsed<Weekday> {
   const day = DAY_LOOKUP.get(text.trim().toLowerCase())
   return day ? ok(day) : fail(`unknown day "${text}": ${EXPECTED_DAYS}`)
 }
 
-function parseTime(text: string): Parsed<LocalTime> {
+export function parseTime(text: string): Parsed<LocalTime> {
   const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim())
   if (!m) return fail(`"${text}" is not a time: expected HH:MM (24 h), e.g. "14:00"`)
   const hour = Number(m[1])
@@ -120,6 +137,20 @@ function parseDated(text: string): Parsed<LocalDateTime> {
   const time = m[4] === undefined ? ok({ hour: 0, minute: 0 }) : parseTime(m[4])
   if (!time.ok) return fail(`"${text}": ${time.error}`)
   return ok({ year, month, day, ...time.value })
+}
+
+function parseYearly(text: string): Parsed<LocalTime & { month: number; day: number }> {
+  const m = /^(\d{2})-(\d{2})(?:[ T]+(\S+))?$/.exec(text.trim())
+  if (!m) return fail(`"${text}" is not a month-day and time: expected e.g. "12-24 00:00"`)
+  const month = Number(m[1])
+  const day = Number(m[2])
+  // a leap year, so that 02-29 is a day (it falls on 03-01 in other years)
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(2024, month)) {
+    return fail(`"${text}" is not a valid month-day: ${m[1]}-${m[2]} does not exist`)
+  }
+  const time = m[3] === undefined ? ok({ hour: 0, minute: 0 }) : parseTime(m[3])
+  if (!time.ok) return fail(`"${text}": ${time.error}`)
+  return ok({ month, day, ...time.value })
 }
 
 function pad(n: number, width = 2): string {
@@ -254,14 +285,16 @@ function buildWindow(
     }
   }
 
-  const kindOf = (s: string): 'dated' | 'weekly' | 'time' | 'unknown' =>
+  const kindOf = (s: string): 'dated' | 'yearly' | 'weekly' | 'time' | 'unknown' =>
     /^\d{4}-/.test(s)
       ? 'dated'
-      : /^[A-Za-z]/.test(s)
-        ? 'weekly'
-        : /^\d{1,2}:\d/.test(s)
-          ? 'time'
-          : 'unknown'
+      : /^\d{2}-\d/.test(s)
+        ? 'yearly'
+        : /^[A-Za-z]/.test(s)
+          ? 'weekly'
+          : /^\d{1,2}:\d/.test(s)
+            ? 'time'
+            : 'unknown'
   const fromKind = kindOf(from)
   const toKind = kindOf(to)
 
@@ -285,6 +318,19 @@ function buildWindow(
     return { kind: 'dated', ...common, from: f.value, to: t.value }
   }
 
+  if (fromKind === 'yearly' && toKind === 'yearly') {
+    const f = parseYearly(from)
+    if (!f.ok) return reject(`"from": ${f.error}`, 'from')
+    const t = parseYearly(to)
+    if (!t.ok) return reject(`"to": ${t.error}`, 'to')
+    const key = (v: typeof f.value): number =>
+      ((v.month * 32 + v.day) * 24 + v.hour) * 60 + v.minute
+    if (key(f.value) === key(t.value)) {
+      return reject(`"from" and "to" are the same (${from}): the window would be empty`, 'to')
+    }
+    return { kind: 'yearly', ...common, from: f.value, to: t.value }
+  }
+
   if (fromKind === 'weekly' && toKind === 'weekly') {
     const f = parseWeekly(from)
     if (!f.ok) return reject(`"from": ${f.error}`, 'from')
@@ -302,7 +348,8 @@ function buildWindow(
     const bad = fromKind === 'unknown' ? 'from' : 'to'
     issue(
       `"${bad}" is "${bad === 'from' ? from : to}": expected a day and time ("Fri 14:00"), ` +
-        'a date and time ("2026-12-24 00:00") or, with "days", a time ("11:30")',
+        'a date and time ("2026-12-24 00:00"), a month-day and time ("12-24 00:00", every ' +
+        'year) or, with "days", a time ("11:30")',
       bad
     )
     return undefined
@@ -310,7 +357,8 @@ function buildWindow(
 
   issue(
     `"from" (${from}) and "to" (${to}) must be of the same kind: both a day and time ` +
-      '("Fri 14:00") or both a date and time ("2026-12-24 00:00")',
+      '("Fri 14:00"), both a date and time ("2026-12-24 00:00") or both a month-day and time ' +
+      '("12-24 00:00")',
     'to'
   )
   return undefined
@@ -390,6 +438,13 @@ export function describeWindow(w: FreezeWindow): string {
       )
     case 'dated':
       return `${formatDateTime(w.from)} → ${formatDateTime(w.to)}`
+    case 'yearly':
+      return (
+        `${pad(w.from.month)}-${pad(w.from.day)} ${formatTime(w.from)} → ` +
+        `${pad(w.to.month)}-${pad(w.to.day)} ${formatTime(w.to)}`
+      )
+    case 'span':
+      return `${new Date(w.start).toISOString()} → ${new Date(w.end).toISOString()}`
     case 'daily': {
       const overnight =
         w.to.hour * 60 + w.to.minute <= w.from.hour * 60 + w.from.minute ? ' (next day)' : ''

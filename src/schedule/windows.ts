@@ -53,6 +53,28 @@ function occurrences(
     const end = fromWall(endWall, timeZone)
     if (end > start) out.push({ start, end, window: w })
   }
+  if (w.kind === 'span') {
+    out.push({ start: w.start, end: w.end, window: w })
+    return out
+  }
+  if (w.kind === 'yearly') {
+    // every year whose occurrence may touch the days asked for (a yearly window may last
+    // almost a year, so the one of the year before is included)
+    const firstYear = new Date(firstDay * DAY_MS).getUTCFullYear() - 1
+    const lastYear = new Date(lastDay * DAY_MS).getUTCFullYear()
+    const f = w.from
+    const t = w.to
+    const over =
+      t.month * 100 + t.day < f.month * 100 + f.day ||
+      (t.month === f.month && t.day === f.day && minutesOf(t) <= minutesOf(f))
+    for (let y = firstYear; y <= lastYear; y++) {
+      push(
+        Date.UTC(y, f.month - 1, f.day, f.hour, f.minute),
+        Date.UTC(over ? y + 1 : y, t.month - 1, t.day, t.hour, t.minute)
+      )
+    }
+    return out
+  }
   if (w.kind === 'dated') {
     const f = w.from
     const t = w.to
@@ -101,7 +123,7 @@ const LOOK_BACK_DAYS = 8
 function repeatingWindowsCoverTheWeek(windows: readonly FreezeWindow[]): boolean {
   const monday = 4 // 1970-01-05, day 4 since the epoch, was a Monday
   const all = windows
-    .filter((w) => w.kind !== 'dated')
+    .filter((w) => w.kind === 'weekly' || w.kind === 'daily')
     .flatMap((w) => occurrences(w, monday - LOOK_BACK_DAYS, monday + 7, 'UTC'))
     .sort((a, b) => a.start - b.start)
   let cursor = monday * DAY_MS
@@ -110,6 +132,61 @@ function repeatingWindowsCoverTheWeek(windows: readonly FreezeWindow[]): boolean
     if (o.end > cursor) cursor = o.end
   }
   return cursor >= (monday + 7) * DAY_MS
+}
+
+/**
+ * With a runway, a window starting at `start` blocks a release begun after `start - runway`
+ * (one begun exactly then ends its runway as the window begins, which is fine).
+ */
+function earliestStart(start: number, runwayMs: number): number {
+  return runwayMs > 0 ? start - runwayMs + 1 : start
+}
+
+/** What the time rules allow: the windows that apply, their zone and the runway. */
+export interface Schedule {
+  windows: readonly FreezeWindow[]
+  timeZone: string
+  /** a release begins only when no window starts within this long (0: none) */
+  runwayMs: number
+}
+
+/**
+ * The first instant at or after `from` outside every window of `schedule` from which the
+ * runway is free (no window starts before it ends). `from` itself when it is allowed.
+ * Throws like `nextAllowed` when no such instant exists. Name and shape are stable: the bake
+ * time merges its own earliest instant with the windows through this function.
+ */
+export function nextWindow(from: Date, schedule: Schedule): Date {
+  return nextAllowed(schedule.windows, from, schedule.timeZone, schedule.runwayMs)
+}
+
+/** A window occurrence: its window and when it starts and ends. */
+export interface Upcoming {
+  window: FreezeWindow
+  start: Date
+  end: Date
+}
+
+/**
+ * The earliest window occurrence starting after `now` and before `now + withinMs`
+ * (one starting exactly at `now + withinMs` is not counted), if any.
+ */
+export function upcomingWindow(
+  windows: readonly FreezeWindow[],
+  now: Date,
+  timeZone: string,
+  withinMs: number
+): Upcoming | undefined {
+  const t = now.getTime()
+  const today = dayOf(t, timeZone)
+  const lastDay = dayOf(t + withinMs, timeZone) + 1
+  let best: { start: number; end: number; window: FreezeWindow } | undefined
+  for (const w of windows) {
+    for (const o of occurrences(w, today - 1, lastDay, timeZone)) {
+      if (o.start > t && o.start < t + withinMs && (!best || o.start < best.start)) best = o
+    }
+  }
+  return best && { window: best.window, start: new Date(best.start), end: new Date(best.end) }
 }
 
 /** The first window (in list order) containing `now`: from inclusive, to exclusive. */
@@ -137,7 +214,12 @@ export function activeWindow(
  * `SEARCH_HORIZON_DAYS` days (or until the end of the latest dated window, if later). Callers
  * should treat that as a configuration error.
  */
-export function nextAllowed(windows: readonly FreezeWindow[], now: Date, timeZone: string): Date {
+export function nextAllowed(
+  windows: readonly FreezeWindow[],
+  now: Date,
+  timeZone: string,
+  runwayMs = 0
+): Date {
   const t0 = now.getTime()
   if (windows.length === 0) return new Date(t0)
   if (repeatingWindowsCoverTheWeek(windows)) {
@@ -151,6 +233,7 @@ export function nextAllowed(windows: readonly FreezeWindow[], now: Date, timeZon
       const end = Date.UTC(w.to.year, w.to.month - 1, w.to.day, w.to.hour, w.to.minute)
       horizon = Math.max(horizon, end + 2 * DAY_MS)
     }
+    if (w.kind === 'span') horizon = Math.max(horizon, w.end + 2 * DAY_MS)
   }
   const horizonDay = dayOf(horizon, timeZone) + 2
 
@@ -159,6 +242,7 @@ export function nextAllowed(windows: readonly FreezeWindow[], now: Date, timeZon
     lastDay = Math.min(lastDay, horizonDay)
     const all = windows
       .flatMap((w) => occurrences(w, firstDay, lastDay, timeZone))
+      .map((o) => ({ ...o, start: earliestStart(o.start, runwayMs) }))
       .sort((a, b) => a.start - b.start)
     let cursor = t0
     for (const o of all) {
@@ -167,7 +251,7 @@ export function nextAllowed(windows: readonly FreezeWindow[], now: Date, timeZon
     }
     // Occurrences not enumerated start on local day lastDay + 1 or later, i.e. no earlier than
     // that day's midnight minus the largest offset (and a fall-back hour): keep a wide margin.
-    const safeUntil = (lastDay + 1) * DAY_MS - 26 * HOUR_MS
+    const safeUntil = (lastDay + 1) * DAY_MS - 26 * HOUR_MS - runwayMs
     if (cursor < safeUntil) return new Date(cursor)
     if (lastDay >= horizonDay || cursor > horizon) {
       throw new Error(

@@ -84,5 +84,10 @@ export type Raw = Partial<Record<InputName, string>>
 
 /** The values to register with core.setSecret before anything is logged. */
 export function secretValues(raw: Raw): string[] {
-  return SECRET_INPUTS.map((n) => (raw[n] ?? '').trim()).filter((v) => v.length > 0)
+  // a calendar feed's URL often holds a private token: each URL of freeze-calendar is masked
+  const feeds = (raw['freeze-calendar'] ?? '')
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => /^https?:\/\//i.test(s))
+  return [...SECRET_INPUTS.map((n) => (raw[n] ?? '').trim()), ...feeds].filter((v) => v.length > 0)
 }

@@ -1,6 +1,6 @@
 import type { Core } from '../core.js'
 import { headerValues } from './checks.js'
-import { SettingsError } from './errors.js'
+import { problem, SettingsError } from './errors.js'
 import { CONTROL } from './readers.js'
 import { closest, isProductionName, sameEnvironment } from './names.js'
 import {
@@ -104,4 +104,22 @@ export function settingsForRefusal(getInput: (name: string) => string): Settings
     environment: readable ? environment : base.environment,
     language: getInput('language').trim().toLowerCase() === 'fr' ? 'fr' : 'en'
   }
+}
+
+/**
+ * `holidays` codes the holiday library does not know, refused before anything runs. Apart
+ * from `loadSettings` since the library is loaded (asynchronously) only when codes are given.
+ */
+export async function refuseUnknownHolidays(settings: Pick<Settings, 'holidays'>): Promise<void> {
+  if (settings.holidays.length === 0) return
+  const { unknownHolidayCodes } = await import('../schedule/holidays.js')
+  const unknown = await unknownHolidayCodes(settings.holidays)
+  if (unknown.length > 0)
+    throw new SettingsError([
+      problem(
+        'holidays',
+        'ISO 3166 codes of countries or subdivisions the holiday data knows, e.g. FR, DE-BY, US-CA',
+        unknown.join(', ')
+      )
+    ])
 }

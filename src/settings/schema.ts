@@ -2,6 +2,9 @@ import { z } from 'zod'
 import type { AlertSource } from '../alerts/client.js'
 import { checkListSchema, type Check } from './checks.js'
 import { DEFAULT_FREEZE, freezeListSchema, type FreezeWindow } from '../schedule/freeze.js'
+import { DEPLOY_HOURS_EXAMPLE, parseDeployHours, type DeployHoursRange } from '../schedule/hours.js'
+import { HOLIDAY_CODE } from '../schedule/holidays.js'
+import { isHttpUrl } from '../http.js'
 import { problem, SettingsError } from './errors.js'
 import { INPUT_NAMES, type InputName, type Raw } from './inputs.js'
 import { productionLookAlike } from './names.js'
@@ -63,6 +66,14 @@ export interface Settings {
   monitoringUrls: string[]
   timeZone: string
   freeze: FreezeWindow[]
+  /** ISO 3166 codes whose public holidays freeze production (upper case; checked by the library at start) */
+  holidays: string[]
+  /** iCalendar sources: paths in the repository or http(s) URLs */
+  freezeCalendars: string[]
+  /** when releases may run; undefined: any time outside the freeze windows */
+  deployHours?: DeployHoursRange[]
+  /** a release begins only when no freeze starts within this long */
+  runwayMs: number
   smokeTests: Check[]
   monitorChecks: Check[]
   monitorDurationMs: number
@@ -152,22 +163,31 @@ export const settingsSchema = z
     'monitoring-url': input('monitoring-url', read.urls),
     timezone: input('timezone', read.timeZone),
     freeze: input('freeze', read.structured(freezeListSchema, 'a list of freeze windows')),
-    holidays: input(
-      'holidays',
-      read.notYet('holidays', read.listOf, (v) => v.length === 0)
-    ),
-    'freeze-calendar': input(
-      'freeze-calendar',
-      read.notYet('freeze-calendar', read.listOf, (v) => v.length === 0)
-    ),
-    'deploy-hours': input(
-      'deploy-hours',
-      read.notYet('deploy-hours', read.optional, (v) => v === undefined)
-    ),
-    runway: input(
-      'runway',
-      read.notYet('runway', read.optional, (v) => v === undefined)
-    ),
+    holidays: input('holidays', (t, bad) => {
+      const codes = read.listOf(t).map((c) => c.toUpperCase())
+      const wrong = codes.filter((c) => !HOLIDAY_CODE.test(c))
+      if (wrong.length > 0)
+        bad('ISO 3166 country or subdivision codes such as FR, DE-BY, US-CA', wrong.join(', '))
+      return [...new Set(codes)]
+    }),
+    'freeze-calendar': input('freeze-calendar', (t, bad) => {
+      const sources = read.listOf(t)
+      const wrong = sources.filter((s) => /^[a-z][a-z0-9+.-]*:/i.test(s) && !isHttpUrl(s))
+      if (wrong.length > 0)
+        bad(
+          'iCalendar sources: paths in the repository or http(s) URLs',
+          `${wrong.length} source${wrong.length > 1 ? 's' : ''} of another kind`
+        )
+      return sources
+    }),
+    'deploy-hours': input('deploy-hours', (t, bad) => {
+      if (t === '') return undefined
+      const hours = parseDeployHours(t)
+      if (hours.ok) return hours.value
+      bad(`days and hours such as "${DEPLOY_HOURS_EXAMPLE}" (${hours.error})`, t)
+      return undefined
+    }),
+    runway: input('runway', (t, bad) => (t === '' ? undefined : read.duration('0', true)(t, bad))),
     'resume-postponed': input('resume-postponed', read.bool(false)),
     'postpone-expiry': input('postpone-expiry', read.duration('7d')),
     'smoke-tests': input('smoke-tests', read.structured(checkListSchema, 'a list of checks')),
@@ -262,6 +282,10 @@ export const settingsSchema = z
     monitoringUrls: v['monitoring-url'],
     timeZone: v.timezone,
     freeze: v.freeze ?? DEFAULT_FREEZE,
+    holidays: v.holidays,
+    freezeCalendars: v['freeze-calendar'],
+    deployHours: v['deploy-hours'],
+    runwayMs: v.runway ?? v['monitor-duration'] + 15 * 60_000,
     smokeTests: v['smoke-tests'] ?? [],
     monitorChecks: v['monitor-checks'] ?? (v['smoke-tests'] ?? []).filter((c) => c.kind === 'http'),
     monitorDurationMs: v['monitor-duration'],
