@@ -88,6 +88,11 @@ export class ChatAnnouncer implements Announcer {
     }
   }
 
+  /** Resolves when the Slack calls asked for so far have ended. */
+  async settled(): Promise<void> {
+    await this.thread?.settled()
+  }
+
   async after(state: RunState): Promise<void> {
     state.run.announced('after', await this.send('after', state))
     await this.mark(state)
