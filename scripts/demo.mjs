@@ -437,7 +437,7 @@ async function runAction({ title, inputs, sha: commit, standIn, printRecord = fa
     console.log(`  ${bold('notifications received')}:`)
     for (const r of mine) console.log(`    ${describeNotification(r, standIn)}`)
   }
-  printSlackMessages(standIn.slack.topLevel(SLACK_CHANNEL).slice(slackBefore))
+  result.slack = printSlackMessages(standIn.slack.topLevel(SLACK_CHANNEL).slice(slackBefore))
   console.log(`  ${bold('job summary')}: ${job.summaryFile}`)
   return result
 }
@@ -622,6 +622,15 @@ async function story(standIn, databases) {
   banner('After the rollback')
   check(r3.outputs.status === 'rolled-back', 'v2 was rolled back', `status ${r3.outputs.status}`)
   check(r3.code === 1, 'the step failed, as it must for rolled-back', `exit ${r3.code}`)
+  const [message, ...more] = r3.slack ?? []
+  check(
+    message !== undefined &&
+      more.length === 0 &&
+      message.text.includes('rolled back') &&
+      message.replies.length === r3.record.steps?.filter((st) => st.status !== 'skipped').length,
+    'Slack: one message, edited to "rolled back", one reply in its thread per step that ran',
+    `${(r3.slack ?? []).length} message(s), ${message?.edits.length ?? 0} edits, ${message?.replies.length ?? 0} replies`
+  )
   check(r3.outputs['previous-version'] === 'v1', 'previous-version is v1')
   const steps = Object.fromEntries((r3.record.steps ?? []).map((s) => [s.name, s.status]))
   console.log(
