@@ -126,6 +126,20 @@ describe('one Slack message per release', () => {
     ).toHaveLength(1)
   })
 
+  it('the post step finishes the killed main step\'s message: edited, no "resumed"', async () => {
+    const clock = fixedClock(new Date('2026-11-25T09:00:00Z'))
+    const main = stateWith()
+    await new ChatAnnouncer({ clock, core: fakeLog() as never }).before(main)
+    const killed = stateWith({ slack: main.record.slack })
+    killed.run.rollbackStarted('cancelled')
+    killed.run.rollbackEnded({ ok: true, untouched: false, cancelled: true })
+    await new ChatAnnouncer({ clock, core: fakeLog() as never }).after(killed)
+    const [message, ...others] = slack.topLevel(CHANNEL)
+    expect(others).toHaveLength(0)
+    expect(message?.text).toContain('Deployment of v1.2.0 to production cancelled')
+    expect(message?.replies).toEqual([])
+  })
+
   it('posts a new message when the existing one is gone', async () => {
     const clock = fixedClock(new Date('2026-11-30T08:04:00Z'))
     const state = stateWith()

@@ -53,7 +53,8 @@ export class ChatAnnouncer implements Announcer {
     this.thread ??= new SlackThread(bot, {
       clock: this.deps.clock,
       log: this.deps.core,
-      existing: this.deps.existing ?? state.record.slack
+      existing: this.deps.existing ?? state.record.slack,
+      resumed: this.deps.existing !== undefined
     })
     return this.thread
   }
