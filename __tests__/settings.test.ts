@@ -593,17 +593,61 @@ describe('freeze sources: holidays, freeze-calendar, deploy-hours, runway', () =
   })
 })
 
-describe('inputs of the contract this version does not act on yet', () => {
-  // each issue that builds one replaces its row here with tests of what it does
-  it.each([
-    ['slack-token', 'xoxb-1-2-3'],
-    ['slack-channel', 'C0123456']
-  ] as [InputName, string][])('refuses %s: %s before anything runs', (name, value) => {
-    expect(problemOf({ ...BASE, [name]: value }).message).toMatch(
-      new RegExp(`input "${name}": expected no value: .* is not supported by this version`)
+describe('Slack bot-token mode', () => {
+  it('reads slack-token, slack-channel and slack-api-url (default https://slack.com/api/)', () => {
+    const s = parseSettings({
+      ...BASE,
+      'slack-token': 'xoxb-1-2-3',
+      'slack-channel': 'C0123456789'
+    })
+    expect(s.slackBot).toEqual({
+      token: 'xoxb-1-2-3',
+      channel: 'C0123456789',
+      apiUrl: 'https://slack.com/api/'
+    })
+    expect(
+      parseSettings({
+        ...BASE,
+        'slack-token': 'xoxb-1',
+        'slack-channel': 'G0PRIVATE1',
+        'slack-api-url': 'https://slack-gov.com/api/'
+      }).slackBot?.apiUrl
+    ).toBe('https://slack-gov.com/api/')
+    expect(parseSettings(BASE).slackBot).toBeUndefined()
+  })
+
+  it('refuses a channel name instead of an ID, naming the input and what to use', () => {
+    const e = problemOf({ ...BASE, 'slack-token': 'xoxb-1', 'slack-channel': '#deployments' })
+    expect(e.message).toContain(
+      'input "slack-channel": expected a channel ID like C0123456789, not a channel name'
+    )
+    expect(e.message).toContain('"#deployments"')
+    expect(
+      problemOf({ ...BASE, 'slack-token': 'xoxb-1', 'slack-channel': 'deployments' }).message
+    ).toContain('input "slack-channel": expected a Slack channel ID (C…, G… or D…')
+  })
+
+  it('refuses either of slack-token and slack-channel without the other', () => {
+    expect(problemOf({ ...BASE, 'slack-token': 'xoxb-1' }).message).toContain(
+      'input "slack-channel": expected a channel ID like C0123456789, since slack-token is set'
+    )
+    expect(problemOf({ ...BASE, 'slack-channel': 'C0123456789' }).message).toContain(
+      'input "slack-token": expected a bot token (xoxb-…), since slack-channel is set'
     )
   })
 
+  it('keeps the token out of its errors', () => {
+    const e = problemOf({
+      ...BASE,
+      'slack-token': 'xoxb-s3cret value',
+      'slack-channel': 'C0123456789'
+    })
+    expect(e.message).toContain('input "slack-token"')
+    expect(e.message).not.toContain('s3cret')
+  })
+})
+
+describe('the inputs of the contract, written out with their defaults', () => {
   it('accepts their defaults written out', () => {
     expect(() =>
       parseSettings({

@@ -81,6 +81,8 @@ const RELEASE_TITLES = {
   v3: 'Customers in a table of their own'
 }
 const WEBHOOK_SECRET = 'demo-webhook-secret'
+const SLACK_TOKEN = 'xoxb-demo-0000-bot-token'
+const SLACK_CHANNEL = 'C0DEMO0001'
 /** action.yml's only default, passed by the runner as if the workflow had set it */
 const TOKEN = 'ghs_demo0000000000000000000000000000000'
 /** hard limit for one run of dist/index.js */
@@ -377,12 +379,19 @@ async function runAction({ title, inputs, sha: commit, standIn, printRecord = fa
     CI: 'true',
     ...inputEnv(inputs, TOKEN)
   }
-  const secrets = [TOKEN, inputs['slack-webhook'], inputs['webhook-url'], inputs['webhook-secret']]
+  const secrets = [
+    TOKEN,
+    inputs['slack-webhook'],
+    inputs['slack-token'],
+    inputs['webhook-url'],
+    inputs['webhook-secret']
+  ]
 
   banner(`Run ${runNumber}: ${title}`)
   printInputs(inputs)
   console.log(dim(`  dist/index.js  (${elapsed()} since start)`))
   const receivedBefore = standIn.receiver.requests.length
+  const slackBefore = standIn.slack.topLevel(SLACK_CHANNEL).length
   const main = await runActionStep('index.js', job, env, secrets, workspace)
   console.log(dim('  dist/post.js'))
   const post = await runActionStep('post.js', job, env, secrets, workspace)
@@ -428,8 +437,19 @@ async function runAction({ title, inputs, sha: commit, standIn, printRecord = fa
     console.log(`  ${bold('notifications received')}:`)
     for (const r of mine) console.log(`    ${describeNotification(r, standIn)}`)
   }
+  result.slack = printSlackMessages(standIn.slack.topLevel(SLACK_CHANNEL).slice(slackBefore))
   console.log(`  ${bold('job summary')}: ${job.summaryFile}`)
   return result
+}
+
+/** The release's one Slack message (bot-token mode) as it changed, then its thread. */
+function printSlackMessages(messages) {
+  for (const m of messages) {
+    console.log(`  ${bold('Slack message')} (one, edited in place; its successive states):`)
+    for (const text of [...m.edits, m.text]) console.log(`    ${text.split('\n')[0]}`)
+    for (const r of m.replies) console.log(`      ↳ ${r.text}`)
+  }
+  return messages
 }
 
 function describeNotification(request, standIn) {
@@ -477,6 +497,9 @@ function baseInputs(standIn, environment, version) {
     'checks-timeout': '10s',
     'monitoring-url': `${standIn.receiver.url}/monitoring/up`,
     'slack-webhook': `${standIn.receiver.url}/slack/T0DEMO/B0DEMO/demo`,
+    'slack-token': SLACK_TOKEN,
+    'slack-channel': SLACK_CHANNEL,
+    'slack-api-url': standIn.slack.url,
     'webhook-url': `${standIn.receiver.url}/hooks/red-button`,
     'webhook-secret': WEBHOOK_SECRET,
     // production: each release comes from a reviewed pull request, and not into an incident
@@ -497,7 +520,9 @@ function printInputs(inputs) {
   console.log(`  ${bold('inputs')}${firstInputs ? ' (as in run 1, but)' : ''}:`)
   firstInputs ??= inputs
   for (const [k, v] of changed) {
-    const shown = ['slack-webhook', 'webhook-url', 'webhook-secret'].includes(k) ? '***' : v
+    const shown = ['slack-webhook', 'slack-token', 'webhook-url', 'webhook-secret'].includes(k)
+      ? '***'
+      : v
     if (shown.includes('\n')) console.log(`    ${k}: |\n${indent(shown, '      ')}`)
     else console.log(`    ${k}: ${shown}`)
   }
@@ -597,6 +622,15 @@ async function story(standIn, databases) {
   banner('After the rollback')
   check(r3.outputs.status === 'rolled-back', 'v2 was rolled back', `status ${r3.outputs.status}`)
   check(r3.code === 1, 'the step failed, as it must for rolled-back', `exit ${r3.code}`)
+  const [message, ...more] = r3.slack ?? []
+  check(
+    message !== undefined &&
+      more.length === 0 &&
+      message.text.includes('rolled back') &&
+      message.replies.length === r3.record.steps?.filter((st) => st.status !== 'skipped').length,
+    'Slack: one message, edited to "rolled back", one reply in its thread per step that ran',
+    `${(r3.slack ?? []).length} message(s), ${message?.edits.length ?? 0} edits, ${message?.replies.length ?? 0} replies`
+  )
   check(r3.outputs['previous-version'] === 'v1', 'previous-version is v1')
   const steps = Object.fromEntries((r3.record.steps ?? []).map((s) => [s.name, s.status]))
   console.log(
@@ -731,7 +765,8 @@ async function main() {
     'github-api',
     'webhook-receiver',
     'start-stand-ins',
-    'alertmanager'
+    'alertmanager',
+    'slack-api'
   )
   // the stand-in's clock runs with the action's: from the same fixed Tuesday morning
   const offset = Date.parse(NOW) - Date.now()
@@ -766,10 +801,13 @@ async function main() {
   }
   const alertmanager = await fixtures.startAlertmanager()
   cleanups.push(() => alertmanager.close())
+  const slack = await fixtures.startSlackApi({ token: SLACK_TOKEN, channels: [SLACK_CHANNEL] })
+  cleanups.push(() => slack.close())
   const standIn = {
     api,
     receiver,
     alertmanager,
+    slack,
     ports,
     seedStagingSuccess: fixtures.seedStagingSuccess,
     hasValidSignature: fixtures.hasValidSignature
@@ -780,6 +818,7 @@ async function main() {
   )
   console.log(`  notifications and monitoring stand-in: ${receiver.url}`)
   console.log(`  Alertmanager stand-in: ${alertmanager.url} (no alert firing)`)
+  console.log(`  Slack Web API stand-in: ${slack.url} (channel ${SLACK_CHANNEL})`)
   for (const env of ENVIRONMENTS) {
     console.log(
       `  ${env}: PostgreSQL (PGlite) in ${environmentPaths(demoDir, env).dataDir}, ` +

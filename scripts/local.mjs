@@ -1,5 +1,6 @@
 // `npm run local -- --scene friday`: Red Button tried on this machine, offline. Starts the
-// loopback stand-ins (GitHub API, a sample service, a webhook receiver that plays Slack), runs
+// loopback stand-ins (GitHub API, a sample service, a webhook receiver that plays Slack, a Slack
+// Web API stand-in for the one message of bot-token mode), runs
 // the bundled action (dist/) against them as a runner would — main, then post — and prints
 // the outputs and where the summary and the record are.
 //
@@ -59,11 +60,19 @@ const started = Date.now()
 const say = (msg) => console.log(msg)
 const { fixtures, scratch, actionDir } = await prepareScript(
   'red-button-local-',
-  ['github-api', 'sample-service', 'webhook-receiver', 'start-stand-ins'],
+  ['github-api', 'sample-service', 'webhook-receiver', 'start-stand-ins', 'slack-api'],
   (msg) => say(`  ${msg}`)
 )
-const { DEFAULT_SHA, startReleasableApi, seedLiveDeployment, startSampleService, startReceiver } =
-  fixtures
+const {
+  DEFAULT_SHA,
+  startReleasableApi,
+  seedLiveDeployment,
+  startSampleService,
+  startReceiver,
+  startSlackApi
+} = fixtures
+const SLACK_TOKEN = 'xoxb-local-0000-bot-token'
+const SLACK_CHANNEL = 'C0LOCAL001'
 
 const api = await startReleasableApi()
 seedLiveDeployment(api)
@@ -80,6 +89,8 @@ if (sceneName === 'failed-ci')
 const service = await startSampleService()
 const monitoring = await startSampleService()
 const chat = await startReceiver()
+// the one message per release of bot-token mode, beside the webhook
+const slack = await startSlackApi({ token: SLACK_TOKEN, channels: [SLACK_CHANNEL] })
 // the release breaks the service: its smoke test fails (after the retries of its 10 s)
 if (sceneName === 'rollback') service.break()
 const job = newJob({ dir: join(scratch, 'job') })
@@ -98,7 +109,10 @@ const inputs = {
   'monitor-duration': '3s',
   'monitor-interval': '1s',
   'checks-timeout': '20s',
-  'slack-webhook': `${chat.url}/services/T0LOCAL/B0LOCAL/local`
+  'slack-webhook': `${chat.url}/services/T0LOCAL/B0LOCAL/local`,
+  'slack-token': SLACK_TOKEN,
+  'slack-channel': SLACK_CHANNEL,
+  'slack-api-url': slack.url
 }
 const env = {
   ...runnerEnv(job, { apiUrl: api.url, sha: DEFAULT_SHA }),
@@ -160,11 +174,16 @@ try {
     say(`  resumed  ${resume.outputs.resumed || '—'}`)
     say(`  re-runs requested: ${api.state.reruns.length}`)
   }
+  for (const m of slack.topLevel(SLACK_CHANNEL)) {
+    say('Slack message (bot token: one, edited in place), its successive states:')
+    for (const text of [...m.edits, m.text]) say(`  ${text.split('\n')[0]}`)
+    for (const r of m.replies) say(`    ↳ ${r.text}`)
+  }
   say(
     `Exit code ${code} (${code === 0 ? 'the step passes' : 'the step fails'}) in ${((Date.now() - started) / 1000).toFixed(1)} s`
   )
 } finally {
-  await Promise.all([api.close(), service.close(), monitoring.close(), chat.close()])
+  await Promise.all([api.close(), service.close(), monitoring.close(), chat.close(), slack.close()])
   // the action's copy goes; the job folder (summary, record, outputs) stays to be read
   rmSync(actionDir, { recursive: true, force: true })
 }

@@ -62,7 +62,8 @@ describe('notifyAll', () => {
     )
     expect(result).toEqual({
       summary: "slack, teams, webhook: 'Deploying v1.2.0 to production in 5 min'",
-      failures: []
+      failures: [],
+      delivered: ['slack', 'teams', 'webhook']
     })
     expect(o.log.warnings()).toEqual([])
     expect(slack.requests[0]?.path).toBe(SLACK_PATH)
@@ -198,7 +199,8 @@ describe('notifyAll', () => {
     )
     expect(result).toEqual({
       summary: "teams: 'v1.2.0 deployed to production'",
-      failures: ['slack: HTTP 500 after 3 attempts']
+      failures: ['slack: HTTP 500 after 3 attempts'],
+      delivered: ['teams']
     })
     expect(slack.requests).toHaveLength(3)
     expect(o.clock.sleeps).toEqual([1000, 2000])
@@ -268,7 +270,8 @@ describe('notifyAll', () => {
     const o = opts()
     expect(await notifyAll('before', sampleRecord(), {}, o)).toEqual({
       summary: 'none',
-      failures: []
+      failures: [],
+      delivered: []
     })
     expect(o.log.lines).toEqual([])
   })

@@ -53,7 +53,8 @@ export class ChatAnnouncer implements Announcer {
     this.thread ??= new SlackThread(bot, {
       clock: this.deps.clock,
       log: this.deps.core,
-      existing: this.deps.existing ?? state.record.slack
+      existing: this.deps.existing ?? state.record.slack,
+      resumed: this.deps.existing !== undefined
     })
     return this.thread
   }
@@ -86,6 +87,11 @@ export class ChatAnnouncer implements Announcer {
     } catch {
       // never a reason to stop a release
     }
+  }
+
+  /** Resolves when the Slack calls asked for so far have ended. */
+  async settled(): Promise<void> {
+    await this.thread?.settled()
   }
 
   async after(state: RunState): Promise<void> {

@@ -26,8 +26,10 @@ const GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_c
 export interface SlackThreadDeps extends Omit<SlackApiDeps, 'clock'> {
   clock: Clock
   log: Log
-  /** the message of the run that postponed this release: edited instead of posting one */
+  /** a message to edit instead of posting one: the postponed run's, or the killed main step's */
   existing?: SlackMessageRecord
+  /** this run resumes a postponed release: it says so once in the message's thread */
+  resumed?: boolean
 }
 
 export class SlackThread {
@@ -44,7 +46,7 @@ export class SlackThread {
     private readonly deps: SlackThreadDeps
   ) {
     this.api = new SlackWebApi(bot, deps)
-    this.resumed = deps.existing !== undefined
+    this.resumed = deps.resumed === true && deps.existing !== undefined
     this.ref = deps.existing
   }
 

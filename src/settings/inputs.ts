@@ -68,8 +68,6 @@ export const SECRET_INPUTS: readonly InputName[] = [
   'github-token',
   'slack-webhook',
   'slack-token',
-  'slack-token',
-  'slack-channel',
   'slack-api-url',
   'teams-webhook',
   'webhook-url',

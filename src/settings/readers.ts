@@ -263,20 +263,3 @@ export function alertFilter(t: string, bad: Bad): Matcher[] {
   }
   return parsed.matchers
 }
-
-/**
- * An input of the contract that this version declares but does not act on yet: any value
- * other than its default is refused, so that nothing is silently ignored.
- */
-export function notYet<T>(
-  what: string,
-  reader: (t: string, bad: Bad) => T,
-  isDefault: (v: T) => boolean
-) {
-  return (t: string, bad: Bad): T => {
-    const value = reader(t, bad)
-    if (!isDefault(value))
-      bad(`no value: ${what} is not supported by this version of Red Button yet (remove the input)`)
-    return value
-  }
-}
