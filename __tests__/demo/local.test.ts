@@ -1,9 +1,14 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 
 /** `npm run local -- --scene NAME`: the bundled action against the stand-ins, offline. */
+
+const left: string[] = []
+afterAll(() => {
+  for (const dir of left) rmSync(dir, { recursive: true, force: true })
+})
 
 function local(...args: string[]) {
   const r = spawnSync(process.execPath, [join('scripts', 'local.mjs'), ...args], {
@@ -12,6 +17,9 @@ function local(...args: string[]) {
   })
   const output = (name: string) => new RegExp(`^  ${name}\\s+(.*)$`, 'm').exec(r.stdout)?.[1]
   const path = (label: string) => new RegExp(`^${label}:\\s+(\\S+)$`, 'm').exec(r.stdout)?.[1]
+  // the scene's folder (<folder>/job/summary.md) stays for a reader; the tests remove it
+  const summary = path('Summary')
+  if (summary) left.push(dirname(dirname(summary)))
   return { ...r, output, path }
 }
 
