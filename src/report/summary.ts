@@ -3,6 +3,7 @@ import { changesMarkdown } from './changes.js'
 import { escapeMarkdown, escapeTableCell } from './escape.js'
 import { recordYaml } from './record.js'
 import { dryRunAnswer, nextWindowText } from './when.js'
+import { outcomeWhy } from './why.js'
 import type { DeploymentRecord, ItemStatus, StepRecord } from '../record/types.js'
 import { STATUS_LABELS } from './wording.js'
 
@@ -30,6 +31,7 @@ const HEADINGS = {
     record: 'Record',
     next: 'Next window',
     reason: 'Reason',
+    why: 'Why',
     dryRun: 'Dry run'
   },
   fr: {
@@ -41,6 +43,7 @@ const HEADINGS = {
     record: 'Enregistrement',
     next: 'Prochaine fenêtre',
     reason: 'Raison',
+    why: 'Pourquoi',
     dryRun: 'Simulation'
   }
 }
@@ -107,6 +110,8 @@ export function headlineOf(d: DeploymentRecord, language: Language): string {
 export function renderSummary(d: DeploymentRecord, language: Language): string {
   const h = HEADINGS[language]
   const parts = [`## ${STATUS_MARKS[d.status]} Red Button — ${headlineOf(d, language)}`, '']
+  const why = outcomeWhy(d, language)
+  if (why) parts.push(`**${h.why}${colon(language)}** ${escapeMarkdown(why)}`, '')
   const answer = dryRunAnswer(d, language)
   if (answer) parts.push(`**${h.dryRun}${colon(language)}** ${escapeMarkdown(answer)}`, '')
   const next = nextWindowText(d, language)
