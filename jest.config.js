@@ -12,5 +12,7 @@ export default {
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 60000,
-  verbose: false
+  verbose: false,
+  // Jest's own report, then one line counting the tests (scripts/jest-count-reporter.mjs)
+  reporters: ['default', '<rootDir>/scripts/jest-count-reporter.mjs']
 }

@@ -2,17 +2,9 @@
 // loopback stand-ins (GitHub API, a sample service, a webhook receiver that plays Slack, a Slack
 // Web API stand-in for the one message of bot-token mode), runs
 // the bundled action (dist/) against them as a runner would — main, then post — and prints
-// the outputs and where the summary and the record are.
-//
-// Scenes:
-//   green      a production release of a green, reviewed commit: deployed
-//   friday     the same on Friday 2026-11-27 15:00 in Paris: postponed until Monday
-//   failed-ci  a check run of the commit failed: aborted before anything runs
-//   rollback   the service breaks right after the deploy: the smoke test fails, rolled back
-//   queue      postponed on Friday 15:00 in Paris, then the queue as a resume step sees it on
-//              Monday 09:10 (resume-postponed: true): the release is due and its job re-run
-// Options: --scene NAME (default green), --now ISO (or RED_BUTTON_NOW).
-import { readFileSync, rmSync } from 'node:fs'
+// the outputs and where the summary, the record and the log are. Exits with the step's code.
+// `--help` lists the scenes and options.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   inputEnv,
@@ -23,23 +15,67 @@ import {
   runnerEnv
 } from '../bench/action-runner.mjs'
 
+const ZONE = 'Europe/Paris'
+// Each scene's clock; `what` says what is released, the day comes from the clock itself.
 const SCENES = {
   green: {
     now: '2026-11-24T10:00:00+01:00',
-    what: 'a green, reviewed commit on a Tuesday morning'
+    what: 'a green, reviewed commit released to production',
+    ends: 'deployed'
   },
-  friday: { now: '2026-11-27T15:00:00+01:00', what: 'the same, on Friday at 15:00 in Paris' },
-  'failed-ci': { now: '2026-11-24T10:00:00+01:00', what: 'a commit whose tests failed' },
-  rollback: { now: '2026-11-24T10:00:00+01:00', what: 'a release that breaks the service' },
+  friday: {
+    now: '2026-11-27T15:00:00+01:00',
+    what: 'the same release, inside the Friday-afternoon freeze',
+    ends: 'postponed until Monday'
+  },
+  'failed-ci': {
+    now: '2026-11-24T10:00:00+01:00',
+    what: 'a commit whose e2e check run failed',
+    ends: 'aborted before anything runs'
+  },
+  rollback: {
+    now: '2026-11-24T10:00:00+01:00',
+    what: 'a release that breaks the service',
+    ends: 'the smoke test fails: rolled back'
+  },
+  p1: {
+    now: '2026-11-27T19:30:00+01:00',
+    what: "a maintainer's P1 hotfix (with its reason) inside the Friday-evening freeze",
+    ends: 'deployed: P1 lifts the time rules'
+  },
   queue: {
     now: '2026-11-27T15:00:00+01:00',
-    what: 'postponed on Friday, then the queue of postponed releases on Monday 09:10'
+    what: 'postponed on Friday, then the queue of postponed releases as a resume step sees it on Monday 09:10',
+    ends: 'postponed, then due: its job re-run'
   }
 }
 const RESUME_AT = '2026-11-30T09:10:00+01:00'
+const OPTIONS = [
+  ['--scene NAME', 'the scene to play (default green)'],
+  ['--now ISO', "the scene's clock, e.g. 2026-11-27T16:00:00+01:00 (or RED_BUTTON_NOW)"],
+  ['--help', 'this help; runs nothing']
+]
 const TOKEN = 'ghs_local-token-0123456789'
 
 const argv = process.argv.slice(2)
+if (argv.includes('--help') || argv.includes('-h')) {
+  const width = Math.max(
+    ...Object.keys(SCENES).map((n) => n.length),
+    ...OPTIONS.map(([o]) => o.length)
+  )
+  console.log('npm run local -- [--scene NAME] [--now ISO]')
+  console.log(
+    'Red Button run offline against loopback stand-ins (build dist/ first: npm run build).'
+  )
+  console.log('')
+  console.log('Scenes:')
+  for (const [name, s] of Object.entries(SCENES))
+    console.log(`  ${name.padEnd(width)}  ${s.what}: ${s.ends}`)
+  console.log('')
+  console.log('Options:')
+  for (const [o, what] of OPTIONS) console.log(`  ${o.padEnd(width)}  ${what}`)
+  process.exit(0)
+}
 const flag = (name) => {
   const i = argv.indexOf(name)
   return i === -1 ? undefined : argv[i + 1]
@@ -55,6 +91,16 @@ if (Number.isNaN(Date.parse(now))) {
   console.error(`--now: expected an ISO instant such as 2026-11-27T15:00:00+01:00, got "${now}"`)
   process.exit(2)
 }
+/** The scene's clock as a reader says it, in the team's zone: "Friday 27 November 2026, 15:00". */
+const spoken = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE,
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit'
+}).format(new Date(now))
 
 const started = Date.now()
 const say = (msg) => console.log(msg)
@@ -65,7 +111,10 @@ const { fixtures, scratch, actionDir } = await prepareScript(
 )
 const {
   DEFAULT_SHA,
-  startReleasableApi,
+  DEFAULT_RUN_CHECK_SUITE_ID,
+  startGitHubApi,
+  seedGreenRepo,
+  seedStagingSuccess,
   seedLiveDeployment,
   startSampleService,
   startReceiver,
@@ -73,9 +122,33 @@ const {
 } = fixtures
 const SLACK_TOKEN = 'xoxb-local-0000-bot-token'
 const SLACK_CHANNEL = 'C0LOCAL001'
+/** what production runs before the release (seedLiveDeployment's commit) */
+const LIVE_SHA = 'a'.repeat(40)
 
-const api = await startReleasableApi()
+// The stand-in dates what was there before the run by the scene's clock: v1.1.9 went live
+// three days before, staging took v1.2.0 two hours before; what the run writes follows the
+// scene's clock from there.
+const sceneStart = Date.parse(now)
+const before = (hours) => () => new Date(sceneStart - hours * 3_600_000)
+const api = await startGitHubApi({ clock: before(72) })
+seedGreenRepo(api, DEFAULT_SHA)
+api.addCheckRun(DEFAULT_SHA, {
+  name: 'deploy',
+  status: 'in_progress',
+  check_suite_id: DEFAULT_RUN_CHECK_SUITE_ID
+})
 seedLiveDeployment(api)
+api.state.clock = before(2)
+seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
+api.state.clock = () => new Date(sceneStart + (Date.now() - started))
+// the line of history between what is live and the release: the change list reads it
+api.addCommit({ sha: LIVE_SHA, message: 'Release v1.1.9', author: 'bob' })
+api.addCommit({
+  sha: DEFAULT_SHA,
+  message: 'Add customer exports (#42)',
+  author: 'alice',
+  files: [{ filename: 'src/exports.ts', status: 'added', changes: 120 }]
+})
 api.addPull(DEFAULT_SHA, {
   number: 42,
   title: 'Add customer exports',
@@ -86,6 +159,9 @@ api.addPull(DEFAULT_SHA, {
 api.addReview(42, 'bob', 'APPROVED')
 if (sceneName === 'failed-ci')
   api.addCheckRun(DEFAULT_SHA, { name: 'e2e', status: 'completed', conclusion: 'failure' })
+// alice, who presses the button, maintains the repository: her P1 is honoured
+if (sceneName === 'p1')
+  api.state.collaborators.alice = { role_name: 'maintain', permission: 'write' }
 const service = await startSampleService()
 const monitoring = await startSampleService()
 const chat = await startReceiver()
@@ -95,7 +171,7 @@ const slack = await startSlackApi({ token: SLACK_TOKEN, channels: [SLACK_CHANNEL
 if (sceneName === 'rollback') service.break()
 const job = newJob({ dir: join(scratch, 'job') })
 
-say(`Scene "${sceneName}": ${scene.what} (as if it were ${now})`)
+say(`Scene "${sceneName}": ${scene.what}, on ${spoken} (${ZONE}; ${now})`)
 say(`  GitHub API stand-in ${api.url}, service ${service.url}, Slack stand-in ${chat.url}`)
 
 const inputs = {
@@ -112,7 +188,10 @@ const inputs = {
   'slack-webhook': `${chat.url}/services/T0LOCAL/B0LOCAL/local`,
   'slack-token': SLACK_TOKEN,
   'slack-channel': SLACK_CHANNEL,
-  'slack-api-url': slack.url
+  'slack-api-url': slack.url,
+  ...(sceneName === 'p1'
+    ? { urgency: 'P1', reason: 'Checkout fails for every customer paying by card (INC-2291)' }
+    : {})
 }
 const env = {
   ...runnerEnv(job, { apiUrl: api.url, sha: DEFAULT_SHA }),
@@ -122,8 +201,14 @@ const env = {
 let code
 try {
   const main = await runStep('index.js', job, env, { actionDir, timeoutMs: 120_000 })
-  await runPost(job, env, { actionDir, timeoutMs: 60_000 })
+  const post = await runPost(job, env, { actionDir, timeoutMs: 60_000 })
   code = main.code ?? 1
+  // the step's log as a runner would show it: main's output, then post's
+  const logFile = join(job.dir, 'log.txt')
+  writeFileSync(
+    logFile,
+    [main.stdout, main.stderr, '--- post ---', post.stdout, post.stderr].filter(Boolean).join('\n')
+  )
   const o = main.outputs
   say('')
   for (const line of main.stdout
@@ -148,6 +233,7 @@ try {
   if (next) say(`Next window: ${next[1].replace(/\\(.)/g, '$1')}`)
   say(`Summary: ${job.summaryFile}`)
   say(`Record:  ${o['record-file'] || '—'}`)
+  say(`Log:     ${logFile}`)
   say(`Slack messages received: ${chat.requests.length}`)
   if (sceneName === 'queue') {
     // the postponed job is over (it failed: postponed); a resume step reads the queue
@@ -187,4 +273,4 @@ try {
   // the action's copy goes; the job folder (summary, record, outputs) stays to be read
   rmSync(actionDir, { recursive: true, force: true })
 }
-process.exit(sceneName === 'green' ? code : 0)
+process.exit(code)

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import yaml from 'js-yaml'
@@ -7,12 +7,12 @@ import { INPUT_NAMES } from '../../src/settings/schema.js'
 
 /**
  * README.md's reference tables are generated from action.yml (scripts/docs.mjs), and
- * action.yml follows the contract of DESIGN.md sections 3 and 4.
+ * action.yml follows the contract of docs/design.md sections 3 and 4.
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
-/** The design lives next to the clone: /work/shared/DESIGN.md here, ../shared in CI too. */
-const DESIGN_FILE = resolve(ROOT, '..', 'shared', 'DESIGN.md')
+/** The design notes and contract, inside the repository. */
+const DESIGN_FILE = join(ROOT, 'docs', 'design.md')
 
 interface ActionYml {
   inputs: { [name: string]: { description?: string; required?: boolean; default?: string } }
@@ -109,7 +109,7 @@ describe('action.yml', () => {
 function designTableNames(markdown: string, heading: RegExp): string[] {
   const lines = markdown.split('\n')
   let i = lines.findIndex((l) => heading.test(l))
-  if (i === -1) throw new Error(`DESIGN.md has no heading matching ${heading}`)
+  if (i === -1) throw new Error(`docs/design.md has no heading matching ${heading}`)
   while (i < lines.length && !lines[i]?.startsWith('|')) i++
   const names: string[] = []
   for (i += 2; i < lines.length && lines[i]?.startsWith('|'); i++) {
@@ -119,20 +119,22 @@ function designTableNames(markdown: string, heading: RegExp): string[] {
   return names
 }
 
-const designPresent = existsSync(DESIGN_FILE)
-const designIt = designPresent ? it : it.skip
+describe('docs/design.md contract', () => {
+  const design = readFileSync(DESIGN_FILE, 'utf8')
 
-describe(`DESIGN.md contract${designPresent ? '' : ` (skipped: ${DESIGN_FILE} not found)`}`, () => {
-  const design = designPresent ? readFileSync(DESIGN_FILE, 'utf8') : ''
+  it('numbers its sections 1 to 14, as the code and README cite them', () => {
+    const numbers = [...design.matchAll(/^## (\d+)\. /gm)].map((m) => Number(m[1]))
+    expect(numbers).toEqual(Array.from({ length: 14 }, (_, i) => i + 1))
+  })
 
-  designIt('every input of section 3 is declared in action.yml, and no other', () => {
+  it('every input of section 3 is declared in action.yml, and no other', () => {
     const names = designTableNames(design, /^## 3\. Inputs/)
     expect(names.length).toBeGreaterThan(30)
     expect(names.filter((n) => !(n in action().inputs))).toEqual([])
     expect(Object.keys(action().inputs).filter((n) => !names.includes(n))).toEqual([])
   })
 
-  designIt('every output of section 4 is declared in action.yml, and no other', () => {
+  it('every output of section 4 is declared in action.yml, and no other', () => {
     const names = designTableNames(design, /^## 4\. Outputs/)
     expect(names.length).toBeGreaterThan(5)
     expect(names.filter((n) => !(n in action().outputs))).toEqual([])

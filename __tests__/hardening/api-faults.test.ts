@@ -11,7 +11,6 @@ import { startSampleService, type SampleService } from '../../__fixtures__/sampl
 import { startStandIns, type StandIns } from '../../__fixtures__/start-stand-ins.js'
 import { baseEnv, newJob as newRunnerJob, removeJob, runMain } from '../e2e/action-runner.js'
 import {
-  BACKOFF_UNIT_MS as UNIT,
   newJob,
   recordingClock,
   recordOf,
@@ -69,6 +68,15 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
   }
 }
 
+/**
+ * A back-off second of UNIT ms for the tests that time the waits: long enough that a stand-in
+ * answering late (it shares the test's busy process) cannot hide a wait, short enough to cost
+ * no real seconds. SLACK is what such a late answer may take off a wait as measured.
+ */
+const UNIT = 200
+const SLACK = 100
+const timed = { RED_BUTTON_BACKOFF_UNIT_MS: String(UNIT) }
+
 const key = (q: RecordedRequest): string => `${q.method} ${q.path}?${JSON.stringify(q.query)}`
 
 /** Requests answered `status`, each with a later successful request of the same route. */
@@ -97,7 +105,7 @@ describe('passing faults are retried and the run still deploys', () => {
     stand.api.failNext(3, 502, /^GET /)
     stand.api.failNext(1, 503, /^POST .*\/statuses$/)
     const clock = recordingClock()
-    const r = await runAction(inputs(), { job, apiUrl: stand.api.url, clock })
+    const r = await runAction(inputs(), { job, apiUrl: stand.api.url, clock, env: timed })
     expect(r.core.failures).toEqual([])
     expect(r.status).toBe('deployed')
     expect(retried(stand.api.requests, 502)).toHaveLength(3)
@@ -106,7 +114,7 @@ describe('passing faults are retried and the run still deploys', () => {
     // then 4 s when the retry failed too, a second being UNIT ms here); the run's own clock
     // is not what waits
     for (const f of stand.api.requests.filter((q) => (q.status ?? 0) >= 500))
-      expect(waitedBeforeRetry(stand.api.requests, f)).toBeGreaterThanOrEqual(UNIT - 2)
+      expect(waitedBeforeRetry(stand.api.requests, f)).toBeGreaterThanOrEqual(UNIT - SLACK)
     expect(deploymentStates(r.core)).toEqual(['in_progress', 'success'])
     expect(r.core.warnings).toEqual([expect.stringMatching(/^No monitoring window/)])
   })
@@ -114,7 +122,7 @@ describe('passing faults are retried and the run still deploys', () => {
   it('a request failing three times is still retried up to the fourth attempt', async () => {
     stand.api.failNext(3, 500, /\/check-runs$/)
     const clock = recordingClock()
-    const r = await runAction(inputs(), { job, apiUrl: stand.api.url, clock })
+    const r = await runAction(inputs(), { job, apiUrl: stand.api.url, clock, env: timed })
     expect(r.status).toBe('deployed')
     expect(
       stand.api.requests.filter((q) => /\/check-runs$/.test(q.path)).map((q) => q.status)
@@ -122,23 +130,23 @@ describe('passing faults are retried and the run still deploys', () => {
     // the retry plugin's growing back-off: 1 s, 4 s, 9 s (a second being UNIT ms here)
     const failures = stand.api.requests.filter((q) => q.status === 500)
     const waits = failures.map((f) => waitedBeforeRetry(stand.api.requests, f))
-    expect(waits[0]).toBeGreaterThanOrEqual(UNIT - 2)
-    expect(waits[1]).toBeGreaterThanOrEqual(4 * UNIT - 2)
-    expect(waits[2]).toBeGreaterThanOrEqual(9 * UNIT - 2)
+    expect(waits[0]).toBeGreaterThanOrEqual(UNIT - SLACK)
+    expect(waits[1]).toBeGreaterThanOrEqual(4 * UNIT - SLACK)
+    expect(waits[2]).toBeGreaterThanOrEqual(9 * UNIT - SLACK)
   })
 
   it('a 403 secondary rate limit and a 429 are waited out (Retry-After) and retried', async () => {
     stand.api.failNext(1, 403, /\/check-runs$/)
     stand.api.failNext(1, 429, /^GET .*\/deployments$/)
     const clock = recordingClock()
-    const r = await runAction(inputs(), { job, apiUrl: stand.api.url, clock })
+    const r = await runAction(inputs(), { job, apiUrl: stand.api.url, clock, env: timed })
     expect(r.core.failures).toEqual([])
     expect(r.status).toBe('deployed')
     expect(retried(stand.api.requests, 403)).toHaveLength(1)
     expect(retried(stand.api.requests, 429)).toHaveLength(1)
     // both waited the 1 s that Retry-After asked for (the throttling plugin; UNIT ms here)
     for (const f of stand.api.requests.filter((q) => q.status === 403 || q.status === 429))
-      expect(waitedBeforeRetry(stand.api.requests, f)).toBeGreaterThanOrEqual(UNIT - 2)
+      expect(waitedBeforeRetry(stand.api.requests, f)).toBeGreaterThanOrEqual(UNIT - SLACK)
   })
 
   it('the real bundle waits its backoff in real time and deploys', async () => {

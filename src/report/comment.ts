@@ -4,6 +4,7 @@ import { escapeMarkdown } from './escape.js'
 import { checklistTable, colon, fenced, headlineOf, STATUS_MARKS, stepsTable } from './summary.js'
 import { dryRunAnswer, nextWindowText, postponedNotes, resumedText } from './when.js'
 import { recordYaml } from '../record/yaml.js'
+import { outcomeWhy } from './why.js'
 import type { DeploymentRecord } from '../record/types.js'
 
 /** The sticky PR comment: one per environment, found again by a hidden marker. */
@@ -18,6 +19,7 @@ const WORDS = {
     plan: 'Release plan (dry run)',
     next: 'Next window',
     decision: 'Decision',
+    why: 'Why',
     record: 'Record',
     steps: 'Steps'
   },
@@ -25,6 +27,7 @@ const WORDS = {
     plan: 'Plan de mise en production (simulation)',
     next: 'Prochaine fenêtre',
     decision: 'Décision',
+    why: 'Pourquoi',
     record: 'Enregistrement',
     steps: 'Étapes'
   }
@@ -45,6 +48,8 @@ export function renderComment(d: DeploymentRecord, language: Language): string {
   lines.push(
     `**${w.decision}${colon(language)}** \`${d.decision}\`${answer ? ` — ${escapeMarkdown(answer)}` : ''}`
   )
+  const why = outcomeWhy(d, language)
+  if (why) lines.push(`**${w.why}${colon(language)}** ${escapeMarkdown(why)}`)
   const next = nextWindowText(d, language)
   if (next) lines.push(`**${w.next}${colon(language)}** ${escapeMarkdown(next)}`)
   for (const warning of d.warnings ?? []) lines.push('', `> ⚠️ ${escapeMarkdown(warning)}`)

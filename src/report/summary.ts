@@ -3,6 +3,7 @@ import { changesMarkdown } from './changes.js'
 import { escapeMarkdown, escapeTableCell } from './escape.js'
 import { recordYaml } from '../record/yaml.js'
 import { dryRunAnswer, nextWindowText, postponedNotes, resumedText } from './when.js'
+import { outcomeWhy } from './why.js'
 import type { DeploymentRecord, ItemStatus, StepRecord } from '../record/types.js'
 import { STATUS_LABELS } from './wording.js'
 
@@ -113,12 +114,12 @@ export function headlineOf(d: DeploymentRecord, language: Language): string {
 export function renderSummary(d: DeploymentRecord, language: Language): string {
   const h = HEADINGS[language]
   const parts = [`## ${STATUS_MARKS[d.status]} Red Button — ${headlineOf(d, language)}`, '']
+  const why = outcomeWhy(d, language)
+  if (why) parts.push(`**${h.why}${colon(language)}** ${escapeMarkdown(why)}`, '')
   const answer = dryRunAnswer(d, language)
   if (answer) parts.push(`**${h.dryRun}${colon(language)}** ${escapeMarkdown(answer)}`, '')
   const next = nextWindowText(d, language)
   if (next) parts.push(`**${h.next}${colon(language)}** ${escapeMarkdown(next)}`, '')
-  if (d.error && d.status !== 'deployed' && d.status !== 'planned')
-    parts.push(`**${h.why}${colon(language)}** ${escapeMarkdown(d.error)}`, '')
   if (d.schema_kept) parts.push(h.schemaKept, '')
   for (const note of postponedNotes(d, language)) parts.push(escapeMarkdown(note), '')
   const resumed = resumedText(d, language)
