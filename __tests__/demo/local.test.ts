@@ -42,7 +42,7 @@ describe('npm run local', () => {
     expect(r.stdout).toMatch(
       /\| production \| v1\.2\.0 \| #\d+ \| Mon 30 Nov 00:00 Europe\/Paris \| resume requested/
     )
-    expect(r.stdout).toMatch(/^  status   resumed$/m)
+    expect(r.stdout).toMatch(/^ {2}status {3}resumed$/m)
     expect(r.stdout).toContain('re-runs requested: 1')
   })
 
