@@ -1,5 +1,5 @@
 /**
- * The shape of the code (DESIGN.md section 12), kept by a tool: one rule per "never" line,
+ * The shape of the code (docs/design.md section 12), kept by a tool: one rule per "never" line,
  * and no import cycles. `npm run lint` runs it; a new import that breaks a rule fails there.
  * Type-only imports count too: a type is knowledge of another area.
  */

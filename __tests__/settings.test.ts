@@ -41,7 +41,7 @@ const SMOKE = `
 describe('parseSettings defaults', () => {
   const s = parseSettings(BASE)
 
-  it('applies the defaults of DESIGN.md section 3 in code', () => {
+  it('applies the defaults of docs/design.md section 3 in code', () => {
     expect(s.environment).toBe('production')
     expect(s.version).toBeUndefined()
     expect(s.urgency).toBe('P3')
@@ -665,7 +665,7 @@ describe('the inputs of the contract, written out with their defaults', () => {
   })
 })
 
-describe('resume-postponed and postpone-expiry (DESIGN.md section 14)', () => {
+describe('resume-postponed and postpone-expiry (docs/design.md section 14)', () => {
   it('resume mode needs neither an environment nor a deploy-command', () => {
     const s = parseSettings({ 'resume-postponed': 'true' })
     expect(s.resumePostponed).toBe(true)

@@ -46,13 +46,13 @@ const TARGETS = {
   dryRunTrips: 3,
   dryRunCommentTrips: 4,
   deployTrips: 7,
-  // issue 6 set 8 and 12; DESIGN.md section 11 then added GET compare (the change list) to
+  // issue 6 set 8 and 12; docs/design.md section 11 then added GET compare (the change list) to
   // every run with a previous deployment: one request more, no round trip more (it goes out
   // with the status reads)
   dryRunRequests: 9,
   deployRequests: 13,
   countedWhileWaiting: 4,
-  // DESIGN.md section 14: one list of deployments and one status read per waiting release
+  // docs/design.md section 14: one list of deployments and one status read per waiting release
   resumeIdleCounted: 2,
   reactionMs: 1500,
   bundleKB: 1024

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 /**
- * DESIGN.md section 12's rules, kept by dependency-cruiser in `npm run lint`: each rule is
+ * docs/design.md section 12's rules, kept by dependency-cruiser in `npm run lint`: each rule is
  * shown to fail on a deliberate violation, in a copy of src/, and the real src/ passes.
  */
 
@@ -36,7 +36,7 @@ function brokenRules(change: (src: string) => void = () => undefined): string[] 
 
 const file = (src: string, path: string, text: string): void => writeFileSync(join(src, path), text)
 
-describe('the shape of the code (DESIGN.md section 12)', () => {
+describe('the shape of the code (docs/design.md section 12)', () => {
   it('the code as it is breaks no rule', () => {
     expect(brokenRules()).toEqual([])
   })

@@ -15,7 +15,7 @@ import {
 } from './action-runner.js'
 
 /**
- * Careful with its own configuration (DESIGN.md section 3): typos in `with:` and in the
+ * Careful with its own configuration (docs/design.md section 3): typos in `with:` and in the
  * environment's name, a schema without a way back, a rollback that would drop the database —
  * each refused before anything runs, with outputs, a record and a summary that say what to fix.
  */

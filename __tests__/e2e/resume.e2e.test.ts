@@ -6,7 +6,7 @@ import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stan
 import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
 
 /**
- * Postpone, never drop (DESIGN.md section 14), through dist/ as a runner runs it: Friday 15:00
+ * Postpone, never drop (docs/design.md section 14), through dist/ as a runner runs it: Friday 15:00
  * in Paris a release is postponed; on Monday a resume step re-runs its job; the re-run
  * deploys on the same GitHub deployment. The clock is moved with RED_BUTTON_NOW (and the
  * stand-in's own clock), never waited for.

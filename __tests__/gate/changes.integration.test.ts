@@ -1,5 +1,5 @@
 /**
- * What goes out (DESIGN.md sections 5 and 8): the change list from `GET compare`, this
+ * What goes out (docs/design.md sections 5 and 8): the change list from `GET compare`, this
  * release's migration files and their SQL lint, through the real client and the loopback
  * GitHub stand-in, with migration files on disk in a workspace of the test's own.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { destructiveCommand } from '../../src/gate/destructive.js'
 
-describe('destructiveCommand: every command of DESIGN.md section 5, as a shell splits it', () => {
+describe('destructiveCommand: every command of docs/design.md section 5, as a shell splits it', () => {
   it.each([
     ['npx prisma migrate reset --force --skip-seed', 'prisma migrate reset', 'drops-database'],
     ['prisma migrate reset', 'prisma migrate reset', 'drops-database'],

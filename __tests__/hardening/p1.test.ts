@@ -65,7 +65,7 @@ function windowItem(r: Outcome) {
 
 /**
  * Nothing deployed: the only writes are the postponed release's queued deployment and its
- * `queued` status (DESIGN.md section 14), never `in_progress`.
+ * `queued` status (docs/design.md section 14), never `in_progress`.
  */
 const onlyQueued = (): boolean => {
   const posts = stand.api.requests.filter((q) => q.method === 'POST')

@@ -41,7 +41,7 @@ const judge = (
   now = MONDAY
 ) => decide(r, { queue, others, now, expiryMs: 7 * DAY })
 
-describe('decide (DESIGN.md section 14)', () => {
+describe('decide (docs/design.md section 14)', () => {
   it('is due once postponed_until has passed, waiting before', () => {
     const r = queued(1)
     expect(judge(r, [r])).toEqual({ kind: 'due' })

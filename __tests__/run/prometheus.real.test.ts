@@ -18,7 +18,7 @@ import { baseEnv, newJob, removeJob, runMain } from '../e2e/action-runner.js'
 import { MemoryLog } from './log.js'
 
 /**
- * The queries of the README against a real Prometheus (DESIGN.md section 7): a healthy
+ * The queries of the README against a real Prometheus (docs/design.md section 7): a healthy
  * service that has never answered 5xx has no 5xx series, and an idle one gives 0/0.
  */
 

@@ -5,7 +5,7 @@ import { lintMigration } from '../../src/sql/lint.js'
 import { RULE_IDS, RULES, type RuleId } from '../../src/sql/rules.js'
 
 /**
- * Every rule of DESIGN.md section 5 with SQL that breaks it and a safe counterpart that does
+ * Every rule of docs/design.md section 5 with SQL that breaks it and a safe counterpart that does
  * not: the lint reads PostgreSQL's own parse tree, so words in strings, comments and function
  * bodies never count. Each snippet runs after `SET lock_timeout` (but that rule's own), so
  * that it shows its rule alone.

@@ -78,7 +78,7 @@ export function pullsOf(commits: ComparedCommit[]): PullRecord[] {
   return [...found.values()]
 }
 
-/** The record's `changes` (DESIGN.md section 8). */
+/** The record's `changes` (docs/design.md section 8). */
 export function changesRecord(facts: ChangeFacts | undefined): ChangesRecord | undefined {
   if (!facts) return undefined
   const c = facts.comparison

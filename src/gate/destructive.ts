@@ -2,7 +2,7 @@ import { parse, type ParseEntry } from 'shell-quote'
 import type { Loss } from '../record/types.js'
 
 /**
- * Commands known to drop or empty a database (DESIGN.md section 5, `rollback`): a rollback
+ * Commands known to drop or empty a database (docs/design.md section 5, `rollback`): a rollback
  * that loses data is no plan. Scripts are split as a shell splits them (words, quotes,
  * `&&`, `;`, `|`, `bash -c`), so a word that merely contains such a name is not one.
  */

@@ -9,7 +9,7 @@ import type { DeploymentFacts, StagingOfCommit, StagingView } from './deployment
 
 /**
  * Item `staging`: a production release went first to each staging environment, with this
- * very commit, and has been live there for `bake-time` (DESIGN.md section 5).
+ * very commit, and has been live there for `bake-time` (docs/design.md section 5).
  */
 
 export interface StagingOptions {

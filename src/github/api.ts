@@ -8,7 +8,7 @@ import {
 } from './client.js'
 import type { RunContext } from './context.js'
 
-/** The GitHub REST calls of DESIGN.md section 11, typed to the fields we read. */
+/** The GitHub REST calls of docs/design.md section 11, typed to the fields we read. */
 
 export interface CheckRun {
   id: number
@@ -76,7 +76,7 @@ export interface IssueComment {
   html_url?: string
 }
 
-/** `GET compare/{base}...{head}`: what head has that base has not (DESIGN.md section 11). */
+/** `GET compare/{base}...{head}`: what head has that base has not (docs/design.md section 11). */
 export interface Comparison {
   /** ahead, behind, diverged or identical */
   status: string

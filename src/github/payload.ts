@@ -1,7 +1,7 @@
 import type { Deployment } from './api.js'
 
 /**
- * What Red Button's deployments carry in their `payload` (DESIGN.md sections 8 and 14), read
+ * What Red Button's deployments carry in their `payload` (docs/design.md sections 8 and 14), read
  * back from GitHub: the shape of the data, no policy.
  */
 
@@ -19,7 +19,7 @@ export function payloadOf(d: Pick<Deployment, 'payload'>): Record<string, unknow
   return {}
 }
 
-/** What a postponed release's deployment carries (DESIGN.md section 14). */
+/** What a postponed release's deployment carries (docs/design.md section 14). */
 export interface PostponedPayload {
   version: string
   postponed_until: string

@@ -1,7 +1,7 @@
 /**
  * Delivery of one JSON POST with retries, and the fan-out to several channels under one
  * deadline. Nothing here throws, and no message ever contains a URL or a header value:
- * webhook URLs and tokens are secrets (DESIGN.md section 10). Channels are named instead.
+ * webhook URLs and tokens are secrets (docs/design.md section 10). Channels are named instead.
  */
 import type { Clock } from '../clock.js'
 import type { Log } from '../core.js'

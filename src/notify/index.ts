@@ -1,5 +1,5 @@
 /**
- * Notification fan-out (DESIGN.md section 10): Slack, Microsoft Teams and a signed webhook,
+ * Notification fan-out (docs/design.md section 10): Slack, Microsoft Teams and a signed webhook,
  * in parallel, bounded in time, never throwing. A failed channel becomes a warning and a
  * line in `failures`; URLs and secrets never appear in either.
  */

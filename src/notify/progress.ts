@@ -7,7 +7,7 @@ import { formatDuration } from '../duration.js'
 import type { DeploymentRecord, StepRecord } from '../record/types.js'
 import { ITEM_MARK, type Language } from './messages.js'
 
-/** What the run tells the announcer while it goes (DESIGN.md section 10). */
+/** What the run tells the announcer while it goes (docs/design.md section 10). */
 export type ReleaseNews =
   | { kind: 'phase'; phase: 'deploying' | 'smoke' | 'rolling-back' }
   | { kind: 'phase'; phase: 'watching'; elapsedMs: number; totalMs: number }

@@ -1,5 +1,5 @@
 /**
- * Slack's Web API (bot-token mode, DESIGN.md section 10): `chat.postMessage` and
+ * Slack's Web API (bot-token mode, docs/design.md section 10): `chat.postMessage` and
  * `chat.update`, form-encoded as Slack's OpenAPI description lists their arguments, through the
  * project's http layer (proxy rules included). Slack answers most errors with HTTP 200 and
  * `ok: false`, and rate limits with 429 and `Retry-After`.
@@ -16,7 +16,7 @@ import { scrubber } from './deliver.js'
 
 export type SlackMethod = 'chat.postMessage' | 'chat.update'
 
-/** What the release waits on Slack at most, in all (DESIGN.md section 10). */
+/** What the release waits on Slack at most, in all (docs/design.md section 10). */
 export const SLACK_BUDGET_MS = 30_000
 
 /** Errors after which no call can succeed this run, and what to do about each. */

@@ -1,5 +1,5 @@
 /**
- * The release's one Slack message (bot-token mode, DESIGN.md section 10): posted before the
+ * The release's one Slack message (bot-token mode, docs/design.md section 10): posted before the
  * release (or taken over from the run that postponed it), edited at each change of state, the
  * result of each step a reply in its thread. Calls go out one after another in the order they
  * were asked for; progress (`news`) never makes the release wait. Every failure becomes a

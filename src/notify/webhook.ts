@@ -7,7 +7,7 @@ import type { NotifyEvent } from './messages.js'
 export const SIGNATURE_HEADER = 'X-Red-Button-Signature-256'
 export const EVENT_HEADER = 'X-Red-Button-Event'
 
-/** The record of DESIGN.md section 8 (`deployment: ...`) with the event that sent it. */
+/** The record of docs/design.md section 8 (`deployment: ...`) with the event that sent it. */
 export interface WebhookBody {
   event: NotifyEvent
   deployment: DeploymentRecord

@@ -34,7 +34,7 @@ export interface GateView {
   }
 }
 
-/** A re-run that continues a postponed release (DESIGN.md section 14). */
+/** A re-run that continues a postponed release (docs/design.md section 14). */
 export interface ResumedFrom {
   /** the queued deployment it continues */
   deploymentId: number

@@ -1,4 +1,4 @@
-/** Shapes shared by the gate, the process and the reports (DESIGN.md sections 4, 5, 8). */
+/** Shapes shared by the gate, the process and the reports (docs/design.md sections 4, 5, 8). */
 
 export type ItemId =
   | 'ci'
@@ -64,7 +64,7 @@ export interface PullRecord {
   author: string
 }
 
-/** What goes out: the commits between the running version and this one (DESIGN.md section 8). */
+/** What goes out: the commits between the running version and this one (docs/design.md section 8). */
 export interface ChangesRecord {
   /** the running version (previous_version) */
   base: string
@@ -82,7 +82,7 @@ export interface ChangesRecord {
   error?: string
 }
 
-/** A statement of this release's migrations that loses data or locks a table (DESIGN.md section 5). */
+/** A statement of this release's migrations that loses data or locks a table (docs/design.md section 5). */
 export interface MigrationFinding {
   file: string
   line: number
@@ -96,7 +96,7 @@ export interface MigrationFinding {
   allowed?: boolean
 }
 
-/** Where a resumed release comes from (DESIGN.md section 14). */
+/** Where a resumed release comes from (docs/design.md section 14). */
 export interface ResumedRecord {
   /** URL of the postponed run */
   from_run: string

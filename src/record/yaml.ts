@@ -1,6 +1,6 @@
 import yaml from 'js-yaml'
 
-/** The record as YAML (DESIGN.md section 8), and its rollback plan: what the record itself is made of. */
+/** The record as YAML (docs/design.md section 8), and its rollback plan: what the record itself is made of. */
 import type { Settings } from '../settings/schema.js'
 import type { DeploymentRecord, Record } from './types.js'
 
@@ -17,14 +17,14 @@ export function rollbackPlanText(
   return `${target} with \`${rollback}\`${schema}`
 }
 
-/** The seven contract keys of DESIGN.md section 8, in its order. */
+/** The seven contract keys of docs/design.md section 8, in its order. */
 // prettier-ignore
 const CONTRACT_KEYS = [
   'version', 'environment', 'checklist', 'migrations', 'rollback_plan', 'notify', 'smoke_tests'
 ] as const satisfies ReadonlyArray<keyof DeploymentRecord>
 
 /**
- * Orders the record's keys as DESIGN.md section 8 shows them: the seven contract keys
+ * Orders the record's keys as docs/design.md section 8 shows them: the seven contract keys
  * first, then the rest, leaving out what is unset.
  */
 export function toRecord(d: DeploymentRecord): Record {

@@ -1,6 +1,6 @@
 /**
  * Escaping for text that comes from outside (PR titles, branch names, reasons, command
- * output, versions) before it is placed in a rendered format (DESIGN.md section 10).
+ * output, versions) before it is placed in a rendered format (docs/design.md section 10).
  * Each function is pure and total. None is idempotent: escape raw text exactly once.
  */
 

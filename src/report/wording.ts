@@ -23,7 +23,7 @@ const LOSSES: Record<Language, Record<Loss, string>> = {
   }
 }
 
-/** Checklist wording of DESIGN.md section 5, per language. */
+/** Checklist wording of docs/design.md section 5, per language. */
 export const ITEM_LABELS: Record<Language, Record<ItemId, string>> = {
   en: {
     ci: 'CI checks pass',

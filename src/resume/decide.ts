@@ -1,7 +1,7 @@
 import type { PostponedPayload } from '../github/payload.js'
 
 /**
- * Resume mode's decisions (DESIGN.md section 14): pure functions of the queue as read from
+ * Resume mode's decisions (docs/design.md section 14): pure functions of the queue as read from
  * GitHub and the clock. Nothing here reads or writes.
  */
 

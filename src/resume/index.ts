@@ -35,7 +35,7 @@ interface Outcome {
 }
 
 /**
- * Resume mode (DESIGN.md section 14): read the queue of postponed releases, decide for each
+ * Resume mode (docs/design.md section 14): read the queue of postponed releases, decide for each
  * (superseded, expired, due, waiting), and act: a deployment status for each decision, a
  * re-run for each due release. It deploys nothing itself.
  */

@@ -1,7 +1,7 @@
 import type { RunSubject } from '../record/state.js'
 import type { DeploymentRecord } from '../record/types.js'
 
-/** The environment every command gets (DESIGN.md section 9): values never enter command text. */
+/** The environment every command gets (docs/design.md section 9): values never enter command text. */
 export function commandEnv(
   state: Pick<RunSubject, 'settings' | 'ctx' | 'version' | 'recordFile'> & {
     record?: Readonly<DeploymentRecord>

@@ -64,7 +64,7 @@ export function roundDueMs(k: number, durationMs: number, intervalMs: number): n
 }
 
 /**
- * Watches the deployment (DESIGN.md section 7): every round runs every check once, in
+ * Watches the deployment (docs/design.md section 7): every round runs every check once, in
  * parallel, and logs one progress line. Rounds are scheduled on a fixed grid (start + k ×
  * interval), so they do not drift; a round that runs longer than the interval delays the next
  * one (rounds never overlap).

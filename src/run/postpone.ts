@@ -35,7 +35,7 @@ async function ownJobId(api: GitHubApi, state: RunState): Promise<number | undef
   }
 }
 
-/** `payload.red_button` of a postponed release (DESIGN.md section 14). */
+/** `payload.red_button` of a postponed release (docs/design.md section 14). */
 export function postponedPayloadOf(
   state: RunState,
   until: string,

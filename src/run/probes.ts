@@ -36,7 +36,7 @@ export interface CheckResult {
   skipped?: boolean
 }
 
-/** A CheckResult in the record's shape (DESIGN.md section 8). */
+/** A CheckResult in the record's shape (docs/design.md section 8). */
 export function toCheckRecord(result: CheckResult): CheckResultRecord {
   return {
     name: result.name,

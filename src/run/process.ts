@@ -16,7 +16,7 @@ export interface ProcessDeps extends StepDeps {
   recheckLock?: RecheckLock
 }
 
-/** The process of DESIGN.md section 2, steps 2 to 8, and the rollback. */
+/** The process of docs/design.md section 2, steps 2 to 8, and the rollback. */
 export class Process {
   private readonly steps: StepRunner
   private readonly deployment: GitHubDeployment

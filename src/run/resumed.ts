@@ -6,7 +6,7 @@ import type { ResumedFrom, RunState } from '../record/state.js'
 
 /**
  * A re-run (`GITHUB_RUN_ATTEMPT` > 1) of a postponed release finds its own queued deployment
- * (`payload.red_button.run_id` = this run) and continues it (DESIGN.md section 14). Two
+ * (`payload.red_button.run_id` = this run) and continues it (docs/design.md section 14). Two
  * requests, on re-runs only; a failed look-up is a warning, and the run goes on as a new one.
  */
 export async function findResumed(

@@ -20,7 +20,7 @@ export interface SmokeOutcome {
 }
 
 /**
- * Runs the smoke tests in order (DESIGN.md section 7). A failing probe is tried again every
+ * Runs the smoke tests in order (docs/design.md section 7). A failing probe is tried again every
  * `retryIntervalMs` until it passes or `retryDeadlineMs` has passed since that check's first
  * try (a try that starts before the deadline still counts, so the last try happens at the
  * deadline). The first check that still fails at its deadline ends the run at once — the

@@ -42,7 +42,7 @@ export interface PrometheusCheck {
   timeoutMs: number
 }
 
-/** One entry of `smoke-tests` or `monitor-checks` (DESIGN.md section 7). */
+/** One entry of `smoke-tests` or `monitor-checks` (docs/design.md section 7). */
 /**
  * The alerts of `alertmanager-url`, asked in every monitoring round: an alert that was not
  * firing at the gate (`known` fingerprints) fails the round. Added by the process, never

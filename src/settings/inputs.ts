@@ -1,6 +1,6 @@
-/** The inputs of action.yml (DESIGN.md section 3) and what is known of them before parsing. */
+/** The inputs of action.yml (docs/design.md section 3) and what is known of them before parsing. */
 
-/** Every input of action.yml, in the order of DESIGN.md section 3. */
+/** Every input of action.yml, in the order of docs/design.md section 3. */
 export const INPUT_NAMES = [
   'environment',
   'version',

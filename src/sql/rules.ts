@@ -4,7 +4,7 @@ import { isVolatileFunction } from './functions.js'
 /**
  * What a migration statement does that a careful release manager wants to know before it
  * runs: it loses data (an error under `migration-lint: error`) or it locks a table for long
- * (a warning). Rules in the spirit of squawk and strong_migrations (DESIGN.md section 5),
+ * (a warning). Rules in the spirit of squawk and strong_migrations (docs/design.md section 5),
  * read from the parse tree of PostgreSQL's own parser: a word in a string, a comment or a
  * function body is never a statement.
  */
@@ -544,7 +544,7 @@ const hasOption = (options: unknown, name: string) =>
   list(options).some((o) => field<{ defname?: string }>(o, 'DefElem')?.defname === name)
 
 /**
- * The tables a statement locks against writes (the list of DESIGN.md section 5's
+ * The tables a statement locks against writes (the list of docs/design.md section 5's
  * `missing-lock-timeout`), or their indexes for DROP INDEX; `''` for every table.
  */
 function lockedTables(stmt: Node): string[] | undefined {
