@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { dryRunAnswer, inTime, nextWindowText, windowInWords } from '../../src/report/when.js'
+import {
+  dryRunAnswer,
+  inTime,
+  nextWindowText,
+  postponedNotes,
+  resumedText,
+  windowInWords
+} from '../../src/report/when.js'
 
 const FRIDAY_1500_PARIS = '2026-11-27T15:00:00+01:00'
 const MONDAY = '2026-11-30T00:00:00+01:00'
@@ -74,5 +81,44 @@ describe('the answer of a dry run', () => {
     expect(
       nextWindowText({ ...record('go'), dry_run: false, status: 'deployed' }, 'en')
     ).toBeUndefined()
+  })
+})
+
+describe('postponed and resumed releases in words (en, fr)', () => {
+  const postponed = {
+    status: 'postponed',
+    dry_run: false,
+    postponed_until: '2026-11-30T00:00:00+01:00',
+    deployment_id: 51,
+    repository: 'acme/shop',
+    timezone: 'Europe/Paris',
+    started_at: '2026-11-27T15:02:00+01:00'
+  }
+
+  it('says when a postponed release starts again by itself, and the command that drops it', () => {
+    const [again, drop] = postponedNotes(postponed, 'en')
+    expect(again).toMatch(
+      /^It starts again by itself at Mon 30 Nov 00:00 Europe\/Paris, when a step with resume-postponed: true runs/
+    )
+    expect(drop).toBe(
+      'To drop it: gh api repos/acme/shop/deployments/51/statuses -f state=inactive'
+    )
+    expect(postponedNotes(postponed, 'fr')[0]).toMatch(
+      /^Il repartira de lui-même le lun\. 30 nov\. 00:00 Europe\/Paris/
+    )
+    expect(postponedNotes({ ...postponed, dry_run: true }, 'en')).toEqual([])
+    expect(postponedNotes({ ...postponed, status: 'aborted' }, 'en')).toEqual([])
+  })
+
+  it('says when a resumed release was postponed and resumed', () => {
+    const resumed = {
+      ...postponed,
+      status: 'deployed',
+      started_at: '2026-11-30T09:04:00+01:00',
+      resumed: { postponed_at: '2026-11-27T15:02:00+01:00' }
+    }
+    expect(resumedText(resumed, 'en')).toBe('postponed Friday 15:02, resumed Monday 09:04')
+    expect(resumedText(resumed, 'fr')).toBe('reporté vendredi 15:02, repris lundi 09:04')
+    expect(resumedText(postponed, 'en')).toBeUndefined()
   })
 })
