@@ -71,7 +71,8 @@ function release(now: string, env: Record<string, string> = {}) {
         'deploy-command': 'bash step.sh deploy',
         'rollback-command': 'bash step.sh rollback',
         'smoke-tests': `- name: Health\n  url: ${monitoring.url}/health`,
-        'monitor-duration': '0',
+        'monitor-duration': '1s',
+        'monitor-interval': '500ms',
         'pr-comment': 'false',
         'slack-token': SLACK_TOKEN,
         'slack-channel': CHANNEL,
@@ -102,7 +103,7 @@ const deployment = (id: number) => {
   return d
 }
 
-type Record_ = { deployment: { slack?: { channel: string; ts: string } } }
+type RecordYaml = { deployment: { slack?: { channel: string; ts: string } } }
 
 describe('a release postponed on Friday and resumed on Monday, with a Slack bot token', () => {
   it('leaves one Slack message, edited on Monday to "deployed", resumed in its thread', async () => {
@@ -119,10 +120,13 @@ describe('a release postponed on Friday and resumed on Monday, with a Slack bot 
     const message = onFriday[0]!
     expect(message.text).toContain('postponed')
     expect(message.replies).toEqual([])
+    // posted before the deployment was queued, then edited to say how to drop it
+    expect(slack.calls.map((c) => c.method)).toEqual(['chat.postMessage', 'chat.update'])
+    expect(JSON.stringify(message.blocks)).toContain(`deployments/${id}/statuses -f state=inactive`)
     expect(deployment(id).payload).toMatchObject({
       red_button: { slack: { channel: CHANNEL, ts: message.ts } }
     })
-    const fridayRecord = yaml.load(friday.outputs.record ?? '') as Record_
+    const fridayRecord = yaml.load(friday.outputs.record ?? '') as RecordYaml
     expect(fridayRecord.deployment.slack).toEqual({ channel: CHANNEL, ts: message.ts })
     const fridayCalls = slack.calls.length
 
@@ -155,9 +159,9 @@ describe('a release postponed on Friday and resumed on Monday, with a Slack bot 
     // every Monday call went to that message: edits, or replies in its thread
     const mondayCalls = slack.calls.slice(fridayCalls)
     expect(mondayCalls.every((c) => c.answer.ok === true)).toBe(true)
-    expect(
-      mondayCalls.filter((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)
-    ).toEqual([])
+    expect(mondayCalls.filter((c) => c.method === 'chat.postMessage' && !c.args.thread_ts)).toEqual(
+      []
+    )
     expect(mondayCalls.filter((c) => c.method === 'chat.update').map((c) => c.args.ts)).toEqual(
       expect.arrayContaining([message.ts])
     )
@@ -172,7 +176,7 @@ describe('a release postponed on Friday and resumed on Monday, with a Slack bot 
     ])
 
     // the re-run's record keeps the message
-    const record = yaml.load(rerun.outputs.record ?? '') as Record_
+    const record = yaml.load(rerun.outputs.record ?? '') as RecordYaml
     expect(record.deployment.slack).toEqual({ channel: CHANNEL, ts: message.ts })
     expect(rerun.outputs.record).not.toContain('notification slack')
   }, 120_000)
