@@ -205,11 +205,18 @@ export async function run(
     } else if (settings.dryRun) {
       // planned: the record says what would happen, nothing more is done
     } else if (gate.decision !== 'go') {
-      // postponed: a queued deployment that starts again by itself; a resumed one aborted: failure
-      if (gate.decision === 'postpone') await recordPostponement(state, { api, core })
-      else await failResumed(state, api, core)
       const { ChatAnnouncer } = await import('./notify/announcer.js')
-      await new ChatAnnouncer({ clock, core, existing: resumedFrom?.slack }).refused(state)
+      const announcer = new ChatAnnouncer({ clock, core, existing: resumedFrom?.slack })
+      // postponed: a queued deployment that starts again by itself, carrying the Slack message
+      // its resumed run edits (posted first for that); a resumed one aborted: failure
+      if (gate.decision === 'postpone')
+        await recordPostponement(state, {
+          api,
+          core,
+          messageFirst: () => announcer.postFirst(state)
+        })
+      else await failResumed(state, api, core)
+      await announcer.refused(state)
     } else {
       // loaded only when there is something to deploy: dry runs and refusals start faster
       const [{ Process }, { ChatAnnouncer }] = await Promise.all([

@@ -99,6 +99,15 @@ export class ChatAnnouncer implements Announcer {
     await this.mark(state)
   }
 
+  /**
+   * Posts the release's Slack message (bot-token mode) before a postponement is recorded on
+   * GitHub, so that its queued deployment carries the message for the resumed run to edit;
+   * `refused` then edits it to its final words. Nothing without slack-token.
+   */
+  async postFirst(state: RunState): Promise<void> {
+    await this.slack(state)?.show(state, 'refused')
+  }
+
   /** A refused run (aborted or postponed) is announced too, naming what failed or when. */
   async refused(state: RunState): Promise<void> {
     state.run.announced('after', await this.send('refused', state))

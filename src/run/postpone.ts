@@ -9,6 +9,11 @@ import { deploymentPayload } from './deployment.js'
 export interface PostponeDeps {
   api: GitHubApi
   core: Pick<Core, 'info' | 'warning'>
+  /**
+   * Called just before the queued deployment is created: posts the release's Slack message
+   * (bot-token mode), so that `payload.red_button.slack` names it for the resumed run to edit.
+   */
+  messageFirst?: () => Promise<void>
 }
 
 /** The queued status's description: "until Mon 30 Nov 09:00 Europe/Paris: Friday afternoon". */
@@ -69,6 +74,7 @@ export async function recordPostponement(state: RunState, deps: PostponeDeps): P
   let id = state.resumedFrom?.deploymentId
   try {
     if (id === undefined) {
+      await deps.messageFirst?.()
       const jobId = await ownJobId(deps.api, state)
       const created = await deps.api.createDeployment({
         ref: ctx.sha,
