@@ -98,7 +98,9 @@ describe('bad inputs are refused before anything runs, and still leave a record'
     expect(rec.error).toMatch(/did you mean monitor-duration\?/)
     expect(existsSync(r.outputs['record-file'] ?? '')).toBe(true)
     expect(r.summary).toMatch(/⛔ Red Button — v1\.2\.0 → production: aborted/)
-    expect(r.summary).toMatch(/\*\*Why:\*\* input "monitor-duraton"/)
+    expect(r.summary).toMatch(
+      /\*\*Why:\*\* Input "monitor-duraton".*did you mean monitor-duration\?; nothing was run or changed/
+    )
     expect(order()).toEqual([])
     expect(deploymentsCreated()).toBe(0)
   })

@@ -515,9 +515,23 @@ describe('runGate: bake time on each staging environment', () => {
   it('merges the bake with the freeze windows: a bake completing inside a freeze waits for its end', async () => {
     clock.set(new Date('2026-11-27T13:55:00Z')) // Friday, just before the default freeze
     addStaging('staging', [['success', 5 * MINUTE]])
-    const result = await runGate(settingsOf({ 'bake-time': '30m' }), ctx(), deps())
+    // a 1 min runway: the window itself is open at 13:55, only the bake waits
+    const result = await runGate(settingsOf({ 'bake-time': '30m', runway: '1m' }), ctx(), deps())
     expect(itemOf(result, 'window').status).toBe('pass')
     expect(result.decision).toBe('postpone')
+    expect(result.nextWindow).toEqual(new Date('2026-11-30T00:00:00Z'))
+  })
+
+  it('a bake completing within the runway of a freeze waits for the freeze to end', async () => {
+    clock.set(new Date('2026-11-27T12:00:00Z')) // Friday noon; bake done 13:30, freeze at 14:00
+    addStaging('staging', [['success', 0]])
+    const result = await runGate(
+      settingsOf({ 'bake-time': '90m', 'monitor-duration': '30m' }),
+      ctx(),
+      deps()
+    )
+    expect(result.decision).toBe('postpone')
+    // 13:30 + the 45 min runway runs into the 14:00 freeze: Monday, not 13:30
     expect(result.nextWindow).toEqual(new Date('2026-11-30T00:00:00Z'))
   })
 

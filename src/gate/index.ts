@@ -305,7 +305,7 @@ export function evaluate(
             .map((i) => (i.id === 'window' && window.active ? nameOf(window.active) : i.item))
         : undefined,
     nextWindow: staging.bakedAt
-      ? afterBake(staging.bakedAt, window.nextWindow, windows, timeZone)
+      ? afterBake(staging.bakedAt, window.nextWindow, windows, timeZone, facts.window.runwayMs)
       : window.nextWindow,
     overridden: window.overridden,
     previous: previousDeployment(facts.deployments.target),

@@ -124,12 +124,14 @@ export function afterBake(
   bakedAt: Date,
   windowNext: Date | undefined,
   windows: readonly FreezeWindow[],
-  timeZone: string
+  timeZone: string,
+  runwayMs = 0
 ): Date | undefined {
   if (windowNext === undefined) return undefined
   const from = new Date(Math.max(bakedAt.getTime(), windowNext.getTime()))
   try {
-    return nextAllowed(windows, from, timeZone)
+    // the runway too: the watch of a release begun when the bake completes must end before a freeze
+    return nextAllowed(windows, from, timeZone, runwayMs)
   } catch {
     return undefined
   }
