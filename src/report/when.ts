@@ -2,6 +2,30 @@ import type { Language } from '../settings/schema.js'
 import { phrases } from './wording.js'
 
 /**
+ * An instant in the zone given: "Monday 30 November 00:00" (long), "Mon 30 Nov 00:00" (short),
+ * or "Monday 00:00" (none: the day of the week and the time).
+ */
+function localStamp(
+  at: number,
+  language: Language,
+  timeZone: string,
+  date: 'long' | 'short' | 'none'
+): string {
+  const parts = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeZone,
+    weekday: date === 'short' ? 'short' : 'long',
+    ...(date !== 'none' && { day: 'numeric', month: date }),
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23'
+  }).formatToParts(new Date(at))
+  const part = (type: Intl.DateTimeFormatPartTypes): string =>
+    parts.find((p) => p.type === type)?.value ?? ''
+  const day = date === 'none' ? '' : ` ${part('day')} ${part('month')}`
+  return `${part('weekday')}${day} ${part('hour')}:${part('minute')}`
+}
+
+/**
  * A next window as a person reads it, in the team's zone: "Monday 30 November 00:00
  * (Europe/Paris), in 2 days 9 hours" — "lundi 30 novembre 00:00 (Europe/Paris), dans 2 jours
  * 9 heures". Without a zone (an older record), the instant as written.
@@ -14,18 +38,7 @@ export function windowInWords(
 ): string {
   const at = Date.parse(iso)
   if (Number.isNaN(at) || !timeZone) return iso
-  const parts = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
-    timeZone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23'
-  }).formatToParts(new Date(at))
-  const part = (type: Intl.DateTimeFormatPartTypes): string =>
-    parts.find((p) => p.type === type)?.value ?? ''
-  const day = `${part('weekday')} ${part('day')} ${part('month')} ${part('hour')}:${part('minute')}`
+  const day = localStamp(at, language, timeZone, 'long')
   const since = from === undefined ? Number.NaN : Date.parse(from)
   const relative = Number.isNaN(since) ? '' : `, ${inTime(at - since, language)}`
   return `${day} (${timeZone})${relative}`
@@ -93,34 +106,14 @@ export function dryRunAnswer(d: Answerable, language: Language): string | undefi
 export function shortWhen(iso: string, language: Language, timeZone: string | undefined): string {
   const at = Date.parse(iso)
   if (Number.isNaN(at) || !timeZone) return iso
-  const parts = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23'
-  }).formatToParts(new Date(at))
-  const part = (type: Intl.DateTimeFormatPartTypes): string =>
-    parts.find((p) => p.type === type)?.value ?? ''
-  return `${part('weekday')} ${part('day')} ${part('month')} ${part('hour')}:${part('minute')} ${timeZone}`
+  return `${localStamp(at, language, timeZone, 'short')} ${timeZone}`
 }
 
 /** "Friday 15:02" — "vendredi 15:02": a day of the week and a time, in the team's zone. */
 export function dayAndTime(iso: string, language: Language, timeZone: string | undefined): string {
   const at = Date.parse(iso)
   if (Number.isNaN(at)) return iso
-  const parts = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
-    timeZone: timeZone ?? 'UTC',
-    weekday: 'long',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23'
-  }).formatToParts(new Date(at))
-  const part = (type: Intl.DateTimeFormatPartTypes): string =>
-    parts.find((p) => p.type === type)?.value ?? ''
-  return `${part('weekday')} ${part('hour')}:${part('minute')}`
+  return localStamp(at, language, timeZone ?? 'UTC', 'none')
 }
 
 interface Postponable {
