@@ -3,7 +3,14 @@ import yaml from 'js-yaml'
 import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
 import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
 import { seedGreenRepo } from '../../__fixtures__/start-stand-ins.js'
-import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
+import { removeJob, type RunnerJob } from './action-runner.js'
+import {
+  deploymentOf,
+  releaseStep,
+  resumeStep,
+  setStandInClock,
+  type Queue
+} from './queue-steps.js'
 
 /**
  * A region postponed until the canary's bake completes, then resumed (issue 20; docs/design.md
@@ -37,9 +44,8 @@ afterEach(async () => {
   for (const job of jobs.splice(0)) removeJob(job)
 })
 
-const at = (iso: string) => {
-  api.state.clock = () => new Date(iso)
-}
+const at = (iso: string) => setStandInClock(api, iso)
+const queue = (): Queue => ({ api, jobs, releaseRun: RELEASE_RUN, resumeRun: RESUME_RUN })
 
 /** A deployment of the commit to `environment`, its statuses `[state, minutes before NOW]`. */
 function deployed(environment: string, statuses: Array<[string, number]>): number {
@@ -58,57 +64,31 @@ function deployed(environment: string, statuses: Array<[string, number]>): numbe
 }
 
 function release(now: string, env: Record<string, string> = {}) {
-  const job = newJob()
-  jobs.push(job)
-  return runMain(
-    job,
+  return releaseStep(
+    queue(),
+    now,
     {
-      ...baseEnv(job, api.url, DEFAULT_SHA),
-      GITHUB_RUN_ID: String(RELEASE_RUN),
-      GITHUB_JOB: 'release',
-      RUNNER_NAME: 'runner-7',
-      RED_BUTTON_NOW: now,
-      ...env
+      environment: 'production-eu',
+      'production-environments': 'production-canary, production-eu',
+      'staging-environment': 'production-canary',
+      'bake-time': '30m',
+      version: 'v1.2.0',
+      timezone: 'Europe/Paris',
+      'required-approvals': '0',
+      'monitoring-url': `${monitoring.url}/health`,
+      'deploy-command': 'true',
+      'rollback-command': 'true',
+      'monitor-duration': '0',
+      'pr-comment': 'false'
     },
-    {
-      inputs: {
-        environment: 'production-eu',
-        'production-environments': 'production-canary, production-eu',
-        'staging-environment': 'production-canary',
-        'bake-time': '30m',
-        version: 'v1.2.0',
-        timezone: 'Europe/Paris',
-        'required-approvals': '0',
-        'monitoring-url': `${monitoring.url}/health`,
-        'deploy-command': 'true',
-        'rollback-command': 'true',
-        'monitor-duration': '0',
-        'pr-comment': 'false'
-      }
-    }
+    env
   )
 }
 
-function resumeStep(now: string) {
-  const job = newJob()
-  jobs.push(job)
-  return runMain(
-    job,
-    {
-      ...baseEnv(job, api.url, DEFAULT_SHA),
-      GITHUB_RUN_ID: String(RESUME_RUN),
-      GITHUB_EVENT_NAME: 'schedule',
-      RED_BUTTON_NOW: now
-    },
-    { inputs: { 'resume-postponed': 'true', timezone: 'Europe/Paris' } }
-  )
-}
+const resume = (now: string, inputs: Record<string, string> = {}) =>
+  resumeStep(queue(), now, inputs)
 
-const deployment = (id: number) => {
-  const d = api.state.deployments.find((x) => x.id === id)
-  if (!d) throw new Error(`no deployment ${id}`)
-  return d
-}
+const deployment = (id: number) => deploymentOf(api, id)
 
 type Checklist = Array<{ id: string; status: string; detail: string }>
 const recordOf = (outputs: Record<string, string>) =>
@@ -161,7 +141,7 @@ describe("a region postponed until the canary's bake completes", () => {
 
     // 10:15, five minutes before the bake completes: the resume step leaves it waiting
     at(later(15))
-    const early = await resumeStep(later(15))
+    const early = await resume(later(15))
     expect(early.outputs.status).toBe('idle')
     expect(early.outputs.resumed).toBe('[]')
     expect(api.state.reruns).toEqual([])
@@ -169,7 +149,7 @@ describe("a region postponed until the canary's bake completes", () => {
 
     // 10:21, the bake is complete: one re-run of the release job
     at(later(21))
-    const due = await resumeStep(later(21))
+    const due = await resume(later(21))
     expect(due.outputs.status).toBe('resumed')
     expect(JSON.parse(due.outputs.resumed ?? '')).toEqual([
       expect.objectContaining({

@@ -3,7 +3,14 @@ import yaml from 'js-yaml'
 import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
 import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
 import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
-import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
+import { removeJob, type RunnerJob } from './action-runner.js'
+import {
+  deploymentOf,
+  releaseStep,
+  resumeStep,
+  setStandInClock,
+  type Queue
+} from './queue-steps.js'
 
 /**
  * Postpone, never drop (docs/design.md section 14), through dist/ as a runner runs it: Friday 15:00
@@ -35,59 +42,32 @@ afterEach(async () => {
   for (const job of jobs.splice(0)) removeJob(job)
 })
 
-const at = (iso: string) => {
-  api.state.clock = () => new Date(iso)
-}
+const at = (iso: string) => setStandInClock(api, iso)
+const queue = (): Queue => ({ api, jobs, releaseRun: RELEASE_RUN, resumeRun: RESUME_RUN })
 
 function release(now: string, env: Record<string, string> = {}) {
-  const job = newJob()
-  jobs.push(job)
-  return runMain(
-    job,
+  return releaseStep(
+    queue(),
+    now,
     {
-      ...baseEnv(job, api.url, DEFAULT_SHA),
-      GITHUB_RUN_ID: String(RELEASE_RUN),
-      GITHUB_JOB: 'release',
-      RUNNER_NAME: 'runner-7',
-      RED_BUTTON_NOW: now,
-      ...env
+      environment: 'production',
+      version: 'v1.2.0',
+      timezone: 'Europe/Paris',
+      'required-approvals': '0',
+      'monitoring-url': `${monitoring.url}/health`,
+      'deploy-command': 'true',
+      'rollback-command': 'true',
+      'monitor-duration': '0',
+      'pr-comment': 'false'
     },
-    {
-      inputs: {
-        environment: 'production',
-        version: 'v1.2.0',
-        timezone: 'Europe/Paris',
-        'required-approvals': '0',
-        'monitoring-url': `${monitoring.url}/health`,
-        'deploy-command': 'true',
-        'rollback-command': 'true',
-        'monitor-duration': '0',
-        'pr-comment': 'false'
-      }
-    }
+    env
   )
 }
 
-function resumeStep(now: string, inputs: Record<string, string> = {}) {
-  const job = newJob()
-  jobs.push(job)
-  return runMain(
-    job,
-    {
-      ...baseEnv(job, api.url, DEFAULT_SHA),
-      GITHUB_RUN_ID: String(RESUME_RUN),
-      GITHUB_EVENT_NAME: 'schedule',
-      RED_BUTTON_NOW: now
-    },
-    { inputs: { 'resume-postponed': 'true', timezone: 'Europe/Paris', ...inputs } }
-  )
-}
+const resume = (now: string, inputs: Record<string, string> = {}) =>
+  resumeStep(queue(), now, inputs)
 
-const deployment = (id: number) => {
-  const d = api.state.deployments.find((x) => x.id === id)
-  if (!d) throw new Error(`no deployment ${id}`)
-  return d
-}
+const deployment = (id: number) => deploymentOf(api, id)
 const latest = (id: number) => deployment(id).statuses.at(-1)
 
 /** A postponed release as a postponed run leaves it, its run completed (failed: postponed). */
@@ -173,7 +153,7 @@ describe('a release postponed on Friday afternoon', () => {
     ownJob.status = 'completed'
 
     at(MONDAY)
-    const monday = await resumeStep(MONDAY)
+    const monday = await resume(MONDAY)
     expect(monday.outputs.status).toBe('resumed')
     expect(JSON.parse(monday.outputs.resumed ?? '')).toEqual([
       {
@@ -226,7 +206,7 @@ describe('the resume step', () => {
     })
     at(SATURDAY)
     const before = api.requests.length
-    const r = await resumeStep(SATURDAY)
+    const r = await resume(SATURDAY)
     expect(r.outputs.status).toBe('idle')
     expect(r.outputs.resumed).toBe('[]')
     expect(api.requests.length - before).toBe(2)
@@ -248,7 +228,7 @@ describe('the resume step', () => {
       runId: 7200
     })
     at(MONDAY)
-    const r = await resumeStep(MONDAY)
+    const r = await resume(MONDAY)
     expect(r.outputs.status).toBe('resumed')
     expect(latest(older)).toMatchObject({
       state: 'inactive',
@@ -273,7 +253,7 @@ describe('the resume step', () => {
       statuses: [{ state: 'in_progress' }, { state: 'success' }]
     })
     at(MONDAY)
-    const r = await resumeStep(MONDAY)
+    const r = await resume(MONDAY)
     expect(r.outputs.status).toBe('idle')
     expect(api.state.reruns).toEqual([])
     expect(latest(id)).toMatchObject({ state: 'inactive' })
@@ -288,7 +268,7 @@ describe('the resume step', () => {
       runId: 7100
     })
     at(MONDAY)
-    const r = await resumeStep(MONDAY, { 'postpone-expiry': '2d' })
+    const r = await resume(MONDAY, { 'postpone-expiry': '2d' })
     expect(r.outputs.status).toBe('idle')
     expect(api.state.reruns).toEqual([])
     expect(latest(id)?.state).toBe('inactive')
@@ -307,7 +287,7 @@ describe('the resume step', () => {
     })
     api.state.actionsWrite = false
     at(MONDAY)
-    const r = await resumeStep(MONDAY)
+    const r = await resume(MONDAY)
     expect(r.code).toBe(1)
     expect(r.outputs.status).toBe('idle')
     expect(r.stdout).toMatch(/::error::.*Resource not accessible by integration.*actions: write/)
@@ -324,7 +304,7 @@ describe('the resume step', () => {
       runCreatedAt: '2026-10-01T10:00:00Z'
     })
     at(MONDAY)
-    const r = await resumeStep(MONDAY)
+    const r = await resume(MONDAY)
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/::error::.*over a month ago.*last 30 days/)
     expect(latest(id)?.state).toBe('error')
@@ -339,7 +319,7 @@ describe('the resume step', () => {
     })
     api.state.delayMs = 40
     at(MONDAY)
-    const [a, b] = await Promise.all([resumeStep(MONDAY), resumeStep(MONDAY)])
+    const [a, b] = await Promise.all([resume(MONDAY), resume(MONDAY)])
     expect(api.state.reruns).toHaveLength(1)
     expect([a.outputs.status, b.outputs.status].sort()).toEqual(['idle', 'resumed'])
     expect([a.code, b.code]).toEqual([0, 0])

@@ -6,7 +6,14 @@ import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/
 import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
 import { startSlackApi, type SlackApi } from '../../__fixtures__/slack-api.js'
 import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
-import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
+import { removeJob, type RunnerJob } from './action-runner.js'
+import {
+  deploymentOf,
+  releaseStep,
+  resumeStep,
+  setStandInClock,
+  type Queue
+} from './queue-steps.js'
 
 /**
  * One Slack message per release, across a postponement (issue 21, DESIGN.md sections 10 and
@@ -42,66 +49,39 @@ afterEach(async () => {
   for (const job of jobs.splice(0)) removeJob(job)
 })
 
-const at = (iso: string) => {
-  api.state.clock = () => new Date(iso)
-}
+const at = (iso: string) => setStandInClock(api, iso)
+const queue = (): Queue => ({ api, jobs, releaseRun: RELEASE_RUN, resumeRun: RESUME_RUN })
 
 /** The release job (the same inputs on Friday and in Monday's re-run), with a bot token. */
 function release(now: string, env: Record<string, string> = {}) {
-  const job = newJob()
-  jobs.push(job)
-  writeFileSync(join(job.workspace, 'step.sh'), 'echo "$1"\n')
-  return runMain(
-    job,
+  return releaseStep(
+    queue(),
+    now,
     {
-      ...baseEnv(job, api.url, DEFAULT_SHA),
-      GITHUB_RUN_ID: String(RELEASE_RUN),
-      GITHUB_JOB: 'release',
-      RUNNER_NAME: 'runner-7',
-      RED_BUTTON_NOW: now,
-      ...env
+      environment: 'production',
+      version: 'v1.2.0',
+      timezone: 'Europe/Paris',
+      'required-approvals': '0',
+      'monitoring-url': `${monitoring.url}/health`,
+      'deploy-command': 'bash step.sh deploy',
+      'rollback-command': 'bash step.sh rollback',
+      'smoke-tests': `- name: Health\n  url: ${monitoring.url}/health`,
+      'monitor-duration': '1s',
+      'monitor-interval': '500ms',
+      'pr-comment': 'false',
+      'slack-token': SLACK_TOKEN,
+      'slack-channel': CHANNEL,
+      'slack-api-url': slack.url
     },
-    {
-      inputs: {
-        environment: 'production',
-        version: 'v1.2.0',
-        timezone: 'Europe/Paris',
-        'required-approvals': '0',
-        'monitoring-url': `${monitoring.url}/health`,
-        'deploy-command': 'bash step.sh deploy',
-        'rollback-command': 'bash step.sh rollback',
-        'smoke-tests': `- name: Health\n  url: ${monitoring.url}/health`,
-        'monitor-duration': '1s',
-        'monitor-interval': '500ms',
-        'pr-comment': 'false',
-        'slack-token': SLACK_TOKEN,
-        'slack-channel': CHANNEL,
-        'slack-api-url': slack.url
-      }
-    }
+    env,
+    (job) => writeFileSync(join(job.workspace, 'step.sh'), 'echo "$1"\n')
   )
 }
 
-function resumeStep(now: string) {
-  const job = newJob()
-  jobs.push(job)
-  return runMain(
-    job,
-    {
-      ...baseEnv(job, api.url, DEFAULT_SHA),
-      GITHUB_RUN_ID: String(RESUME_RUN),
-      GITHUB_EVENT_NAME: 'schedule',
-      RED_BUTTON_NOW: now
-    },
-    { inputs: { 'resume-postponed': 'true', timezone: 'Europe/Paris' } }
-  )
-}
+const resume = (now: string, inputs: Record<string, string> = {}) =>
+  resumeStep(queue(), now, inputs)
 
-const deployment = (id: number) => {
-  const d = api.state.deployments.find((x) => x.id === id)
-  if (!d) throw new Error(`no deployment ${id}`)
-  return d
-}
+const deployment = (id: number) => deploymentOf(api, id)
 
 type RecordYaml = { deployment: { slack?: { channel: string; ts: string } } }
 
@@ -136,7 +116,7 @@ describe('a release postponed on Friday and resumed on Monday, with a Slack bot 
 
     // Monday: the resume step asks GitHub to re-run the job; it says nothing on Slack
     at(MONDAY)
-    const monday = await resumeStep(MONDAY)
+    const monday = await resume(MONDAY)
     expect(monday.outputs.status).toBe('resumed')
     expect(slack.calls).toHaveLength(fridayCalls)
 

@@ -1,0 +1,73 @@
+import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
+import { baseEnv, newJob, runMain, type RunnerJob, type StepResult } from './action-runner.js'
+
+/**
+ * The steps of a postponed release's life, run by dist/ as a runner runs them (docs/design.md
+ * section 14): the release job (first run and its re-runs) and the scheduled resume step. One
+ * piece for the resume, bake-resume and Slack-resume tests; each says its own inputs.
+ */
+export interface Queue {
+  api: GitHubApi
+  /** every job made, removed by the test file after each test */
+  jobs: RunnerJob[]
+  /** the release workflow's run, and the resume workflow's */
+  releaseRun: number
+  resumeRun: number
+}
+
+/** The release job at `now` (RED_BUTTON_NOW): attempt 1 unless `env` says otherwise. */
+export function releaseStep(
+  q: Queue,
+  now: string,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  prepare: (job: RunnerJob) => void = () => undefined
+): Promise<StepResult> {
+  const job = newJob()
+  q.jobs.push(job)
+  prepare(job)
+  return runMain(
+    job,
+    {
+      ...baseEnv(job, q.api.url, DEFAULT_SHA),
+      GITHUB_RUN_ID: String(q.releaseRun),
+      GITHUB_JOB: 'release',
+      RUNNER_NAME: 'runner-7',
+      RED_BUTTON_NOW: now,
+      ...env
+    },
+    { inputs }
+  )
+}
+
+/** A scheduled resume step at `now`. */
+export function resumeStep(
+  q: Queue,
+  now: string,
+  inputs: Record<string, string> = {}
+): Promise<StepResult> {
+  const job = newJob()
+  q.jobs.push(job)
+  return runMain(
+    job,
+    {
+      ...baseEnv(job, q.api.url, DEFAULT_SHA),
+      GITHUB_RUN_ID: String(q.resumeRun),
+      GITHUB_EVENT_NAME: 'schedule',
+      RED_BUTTON_NOW: now
+    },
+    { inputs: { 'resume-postponed': 'true', timezone: 'Europe/Paris', ...inputs } }
+  )
+}
+
+/** A deployment of the stand-in, by id (a test fails at once when it does not exist). */
+export function deploymentOf(api: GitHubApi, id: number) {
+  const d = api.state.deployments.find((x) => x.id === id)
+  if (!d) throw new Error(`no deployment ${id}`)
+  return d
+}
+
+/** Moves the stand-in's own clock (what it stamps statuses and runs with). */
+export function setStandInClock(api: GitHubApi, iso: string): void {
+  api.state.clock = () => new Date(iso)
+}
