@@ -1,4 +1,5 @@
 import type { PostponedPayload } from '../github/payload.js'
+import { sameEnvironment } from '../settings/names.js'
 
 /**
  * Resume mode's decisions (docs/design.md section 14): pure functions of the queue as read from
@@ -31,11 +32,11 @@ export type Verdict =
   | { kind: 'due' }
   | { kind: 'waiting' }
 
-const sameEnv = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
-
 /** The deployments created after `r` in its environment that need reading before resuming it. */
 export function newerToRead(r: QueuedRelease, others: OtherDeployment[]): OtherDeployment[] {
-  return others.filter((o) => o.id > r.id && sameEnv(o.environment, r.environment) && !o.state)
+  return others.filter(
+    (o) => o.id > r.id && sameEnvironment(o.environment, r.environment) && !o.state
+  )
 }
 
 /** A deployment that reached success (or was made inactive after it, by a newer success). */
@@ -47,7 +48,7 @@ export function decide(
   o: { queue: QueuedRelease[]; others: OtherDeployment[]; now: Date; expiryMs: number }
 ): Verdict {
   const newerPostponed = o.queue
-    .filter((q) => q.id > r.id && sameEnv(q.environment, r.environment))
+    .filter((q) => q.id > r.id && sameEnvironment(q.environment, r.environment))
     .sort((a, b) => b.id - a.id)[0]
   if (newerPostponed)
     return {
@@ -56,7 +57,7 @@ export function decide(
       postponed: true
     }
   const hotfix = o.others
-    .filter((d) => d.id > r.id && sameEnv(d.environment, r.environment) && wentOut(d))
+    .filter((d) => d.id > r.id && sameEnvironment(d.environment, r.environment) && wentOut(d))
     .sort((a, b) => b.id - a.id)[0]
   if (hotfix)
     return { kind: 'superseded', by: { id: hotfix.id, version: hotfix.version }, postponed: false }
