@@ -389,7 +389,7 @@ const DEPLOYMENT_STATES: readonly string[] = [
 ]
 
 /** GitHub's timestamps: ISO 8601 in UTC, no milliseconds */
-function iso(date: Date): string {
+export function iso(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 

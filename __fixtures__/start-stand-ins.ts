@@ -2,8 +2,13 @@
  * Ready-made scenes for tests, the demo and the benchmark: a repository whose commit is
  * green and already validated on staging, plus a receiver for notifications.
  */
-import { DEFAULT_RUN_CHECK_SUITE_ID, DEFAULT_SHA, startGitHubApi } from './github-api.js'
-import type { DeploymentInput, GitHubApi, GitHubState } from './github-api.js'
+import { DEFAULT_RUN_CHECK_SUITE_ID, DEFAULT_SHA, iso, startGitHubApi } from './github-api.js'
+import type {
+  DeploymentInput,
+  DeploymentStatusState,
+  GitHubApi,
+  GitHubState
+} from './github-api.js'
 import { startReceiver } from './webhook-receiver.js'
 import type { Receiver, ReceiverOptions } from './webhook-receiver.js'
 
@@ -60,13 +65,36 @@ export function seedLiveDeployment(
   })
 }
 
+/** A deployment status `[state, minutes before the clock]`. */
+export type StatusAgo = [DeploymentStatusState, number]
+
+/**
+ * A deployment of `sha` (default DEFAULT_SHA) as `version` (default v1.2.0) to `environment`
+ * whose statuses (oldest first) are dated back from the instant `now`, the deployment itself
+ * with its first: `[['in_progress', 12], ['success', 10]]` has baked 10 minutes at `now`.
+ * Returns the deployment id.
+ */
+export function seedDeploymentAgo(
+  api: GitHubApi,
+  environment: string,
+  now: string,
+  statuses: readonly StatusAgo[],
+  { sha = DEFAULT_SHA, version = 'v1.2.0' }: { sha?: string; version?: string } = {}
+): number {
+  const ago = (min: number) => iso(new Date(Date.parse(now) - min * 60_000))
+  return seedDeployment(api, sha, version, environment, {
+    created_at: ago(statuses[0]?.[1] ?? 0),
+    statuses: statuses.map(([state, min]) => ({ state, created_at: ago(min) }))
+  })
+}
+
 /** A deployment of `sha` as `version` (its ref and payload) to `environment`. */
 function seedDeployment(
   api: GitHubApi,
   sha: string,
   version: string,
   environment: string,
-  rest: Pick<DeploymentInput, 'description' | 'statuses'>
+  rest: Pick<DeploymentInput, 'created_at' | 'description' | 'statuses'>
 ): number {
   return api.addDeployment({ sha, ref: version, environment, payload: { version }, ...rest })
 }

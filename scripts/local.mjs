@@ -47,6 +47,16 @@ const SCENES = {
     now: '2026-11-27T15:00:00+01:00',
     what: 'postponed on Friday, then the queue of postponed releases as a resume step sees it on Monday 09:10',
     ends: 'postponed, then due: its job re-run'
+  },
+  holiday: {
+    now: '2027-03-29T10:00:00+02:00',
+    what: 'a release with the public holidays of France frozen (holidays: FR)',
+    ends: 'on Easter Monday, postponed until Tuesday'
+  },
+  bake: {
+    now: '2026-11-24T10:00:00+01:00',
+    what: 'a release whose staging deployment succeeded 20 min ago, with bake-time 30m',
+    ends: 'postponed until the bake completes, 10 min later'
   }
 }
 const RESUME_AT = '2026-11-30T09:10:00+01:00'
@@ -115,6 +125,7 @@ const {
   startGitHubApi,
   seedGreenRepo,
   seedStagingSuccess,
+  seedDeploymentAgo,
   seedLiveDeployment,
   startSampleService,
   startReceiver,
@@ -126,8 +137,8 @@ const SLACK_CHANNEL = 'C0LOCAL001'
 const LIVE_SHA = 'a'.repeat(40)
 
 // The stand-in dates what was there before the run by the scene's clock: v1.1.9 went live
-// three days before, staging took v1.2.0 two hours before; what the run writes follows the
-// scene's clock from there.
+// three days before, staging took v1.2.0 two hours before (20 minutes before in the bake
+// scene); what the run writes follows the scene's clock from there.
 const sceneStart = Date.parse(now)
 const before = (hours) => () => new Date(sceneStart - hours * 3_600_000)
 const api = await startGitHubApi({ clock: before(72) })
@@ -138,8 +149,15 @@ api.addCheckRun(DEFAULT_SHA, {
   check_suite_id: DEFAULT_RUN_CHECK_SUITE_ID
 })
 seedLiveDeployment(api)
-api.state.clock = before(2)
-seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
+if (sceneName === 'bake')
+  seedDeploymentAgo(api, 'staging', now, [
+    ['in_progress', 24],
+    ['success', 20]
+  ])
+else {
+  api.state.clock = before(2)
+  seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
+}
 api.state.clock = () => new Date(sceneStart + (Date.now() - started))
 // the line of history between what is live and the release: the change list reads it
 api.addCommit({ sha: LIVE_SHA, message: 'Release v1.1.9', author: 'bob' })
@@ -191,7 +209,9 @@ const inputs = {
   'slack-api-url': slack.url,
   ...(sceneName === 'p1'
     ? { urgency: 'P1', reason: 'Checkout fails for every customer paying by card (INC-2291)' }
-    : {})
+    : {}),
+  ...(sceneName === 'holiday' ? { holidays: 'FR' } : {}),
+  ...(sceneName === 'bake' ? { 'bake-time': '30m' } : {})
 }
 const env = {
   ...runnerEnv(job, { apiUrl: api.url, sha: DEFAULT_SHA }),
@@ -211,10 +231,13 @@ try {
   )
   const o = main.outputs
   say('')
+  // a postponed release fails the step with its reason as the error annotation: not an error,
+  // it is said as the reason it is
+  const annotation = o.status === 'postponed' ? '' : 'error: '
   for (const line of main.stdout
     .split('\n')
     .filter((l) => /^(::error::|Decision:|Red Button:)/.test(l)))
-    say(`  ${line.replace(/^::error::/, 'error: ')}`)
+    say(`  ${line.replace(/^::error::/, annotation)}`)
   say('')
   const rows = [
     'status',

@@ -2,7 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import yaml from 'js-yaml'
 import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
 import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
-import { seedGreenRepo } from '../../__fixtures__/start-stand-ins.js'
+import {
+  seedDeploymentAgo,
+  seedGreenRepo,
+  type StatusAgo
+} from '../../__fixtures__/start-stand-ins.js'
 import { removeJob, type RunnerJob } from './action-runner.js'
 import {
   deploymentOf,
@@ -48,20 +52,8 @@ const at = (iso: string) => setStandInClock(api, iso)
 const queue = (): Queue => ({ api, jobs, releaseRun: RELEASE_RUN, resumeRun: RESUME_RUN })
 
 /** A deployment of the commit to `environment`, its statuses `[state, minutes before NOW]`. */
-function deployed(environment: string, statuses: Array<[string, number]>): number {
-  const before = (min: number) => new Date(Date.parse(NOW) - min * MINUTE).toISOString()
-  return api.addDeployment({
-    sha: DEFAULT_SHA,
-    ref: 'v1.2.0',
-    environment,
-    payload: { version: 'v1.2.0' },
-    created_at: before(statuses[0]?.[1] ?? 0),
-    statuses: statuses.map(([state, min]) => ({
-      state: state as 'success',
-      created_at: before(min)
-    }))
-  })
-}
+const deployed = (environment: string, statuses: StatusAgo[]): number =>
+  seedDeploymentAgo(api, environment, NOW, statuses)
 
 function release(now: string, env: Record<string, string> = {}) {
   return releaseStep(

@@ -5,7 +5,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import yaml from 'js-yaml'
 import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
-import { startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
+import {
+  seedDeploymentAgo,
+  startReleasableApi,
+  type StatusAgo
+} from '../../__fixtures__/start-stand-ins.js'
 import { startReceiver, type Receiver } from '../../__fixtures__/webhook-receiver.js'
 import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
 
@@ -34,17 +38,8 @@ afterEach(async () => {
 })
 
 /** A deployment of the commit to `environment`, its statuses `[state, minutes before NOW]`. */
-function deployed(environment: string, statuses: Array<[string, number]>): number {
-  const at = (min: number) => new Date(Date.parse(NOW) - min * MINUTE).toISOString()
-  return api.addDeployment({
-    sha: DEFAULT_SHA,
-    ref: 'v1.2.0',
-    environment,
-    payload: { version: 'v1.2.0' },
-    created_at: at(statuses[0]?.[1] ?? 0),
-    statuses: statuses.map(([state, min]) => ({ state: state as 'success', created_at: at(min) }))
-  })
-}
+const deployed = (environment: string, statuses: StatusAgo[]): number =>
+  seedDeploymentAgo(api, environment, NOW, statuses)
 
 function main(now: string, extra: Record<string, string> = {}) {
   return runMain(
