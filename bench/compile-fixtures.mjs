@@ -5,12 +5,14 @@
 //   const { startGitHubApi, startReceiver } = await loadFixtures('github-api', 'webhook-receiver')
 //
 // Every *.ts file of __fixtures__/ is compiled (github-api, sample-service, start-stand-ins,
-// webhook-receiver, ...). The result is cached under the OS temp dir, keyed by a hash of the
+// webhook-receiver, ...). The result is cached in node_modules/.cache/ (where
+// tools keep their caches, so nothing is left in the temp folder), keyed by a hash of the
 // fixture sources and the TypeScript version: the first call takes about a second (loading
 // TypeScript), later calls are instant. Transpile only: type errors do not stop it.
 import { createHash } from 'node:crypto'
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -19,7 +21,6 @@ import {
   writeFileSync
 } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -45,14 +46,16 @@ export async function compileFixtures(opts = {}) {
       .update(f)
       .update('\0')
       .update(readFileSync(join(FIXTURES, f)))
-  const dir = join(tmpdir(), `red-button-fixtures-${hash.digest('hex').slice(0, 16)}`)
+  const cache = join(ROOT, 'node_modules', '.cache')
+  mkdirSync(cache, { recursive: true })
+  const dir = join(cache, `red-button-fixtures-${hash.digest('hex').slice(0, 16)}`)
 
   if (existsSync(join(dir, 'package.json')) && !opts.fresh) return dir
 
   // transpile only (each file on its own, as with isolatedModules): fast, and type errors do
   // not stop it; type checking is `npm run typecheck`
   const { default: ts } = await import(pathToFileURL(require.resolve('typescript')).href)
-  const work = mkdtempSync(join(tmpdir(), 'red-button-fixtures-build-'))
+  const work = mkdtempSync(join(cache, 'red-button-fixtures-build-'))
   try {
     for (const f of sources) {
       const fileName = join(FIXTURES, f)

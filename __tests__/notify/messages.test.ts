@@ -81,9 +81,16 @@ describe('headline', () => {
     )
     const m = buildMessage('refused', r, 'fr')
     expect(m.notes).toEqual([
-      'Échec : Pas vendredi après 14h (vendredi 15:00)',
+      'Reporté par : Pas vendredi après 14h (vendredi 15:00)',
       'Prochaine fenêtre : 2026-11-30 00:00 +01:00'
     ])
+    // held, not failed: an aborted run's items keep "Failed"
+    expect(buildMessage('refused', r, 'en').notes[0]).toBe(
+      'Postponed by: Pas vendredi après 14h (vendredi 15:00)'
+    )
+    expect(buildMessage('refused', { ...r, status: 'aborted' }, 'en').notes[0]).toBe(
+      'Failed: Pas vendredi après 14h (vendredi 15:00)'
+    )
   })
 
   it('names it in words in the team zone when the record knows the zone', () => {

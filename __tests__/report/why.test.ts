@@ -127,7 +127,8 @@ describe('the reason of every final status, in the first lines', () => {
         { id: 'window', item: 'Not Friday after 14:00', status: 'fail', detail: 'inside "Friday"' }
       ]
     })
-    expect(outcomeWhy(postponed, 'en')).toBe('Failed: window (inside "Friday")')
+    expect(outcomeWhy(postponed, 'en')).toBe('Postponed by: window (inside "Friday")')
+    expect(outcomeWhy(postponed, 'fr')).toBe('Reporté par : window (inside "Friday")')
     expect(firstLines(renderSummary(postponed, 'en'))).toContain('window (inside')
   })
 })

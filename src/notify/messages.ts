@@ -56,6 +56,8 @@ interface Wording {
   urgency: (u: string) => string
   reason: (r: string) => string
   failedItem: (item: string, detail: string) => string
+  /** a postponed release is held, not failed: said as what it waits for */
+  heldBy: (item: string, detail: string) => string
   failedStep: (step: string, reason: string) => string
   nextWindow: (when: string) => string
   previous: (v: string) => string
@@ -82,6 +84,7 @@ const EN: Wording = {
   urgency: (u) => `Urgency: ${u}`,
   reason: (r) => `Reason: ${r}`,
   failedItem: (item, detail) => `Failed: ${item}${detail ? ` (${detail})` : ''}`,
+  heldBy: (item, detail) => `Postponed by: ${item}${detail ? ` (${detail})` : ''}`,
   failedStep: (step, reason) => `Failed step: ${step}${reason ? ` (${reason})` : ''}`,
   nextWindow: (when) => `Next window: ${when}`,
   previous: (v) => `Previous version: ${v}`,
@@ -117,6 +120,7 @@ const FR: Wording = {
   urgency: (u) => `Urgence : ${u}`,
   reason: (r) => `Raison : ${r}`,
   failedItem: (item, detail) => `Échec : ${item}${detail ? ` (${detail})` : ''}`,
+  heldBy: (item, detail) => `Reporté par : ${item}${detail ? ` (${detail})` : ''}`,
   failedStep: (step, reason) => `Étape en échec : ${step}${reason ? ` (${reason})` : ''}`,
   nextWindow: (when) => `Prochaine fenêtre : ${when}`,
   previous: (v) => `Version précédente : ${v}`,
@@ -238,8 +242,9 @@ export function buildMessage(
   const status = statusFor(event, record)
   const notes: string[] = []
   if (status === 'aborted' || status === 'postponed') {
+    const say = status === 'postponed' ? w.heldBy : w.failedItem
     for (const item of failedItems(record)) {
-      notes.push(w.failedItem(oneLine(item.item, 80), oneLine(item.detail ?? '', 200)))
+      notes.push(say(oneLine(item.item, 80), oneLine(item.detail ?? '', 200)))
     }
     if (status === 'postponed' && record.next_window) {
       notes.push(w.nextWindow(nextWindowWords(record, language)))

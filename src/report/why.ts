@@ -15,6 +15,7 @@ type Why = Pick<
 const WORDS = {
   en: {
     failedItems: (items: string) => `failed: ${items}`,
+    heldBy: (items: string) => `postponed by: ${items}`,
     nothingRan: 'nothing was run or changed',
     stepFailed: (step: string, at: string, reason: string) =>
       `the ${step} step failed${at ? ` at ${at}` : ''}${reason ? `: ${reason}` : ''}`,
@@ -30,6 +31,7 @@ const WORDS = {
   },
   fr: {
     failedItems: (items: string) => `en échec : ${items}`,
+    heldBy: (items: string) => `reporté par : ${items}`,
     nothingRan: 'rien n’a été lancé ni modifié',
     stepFailed: (step: string, at: string, reason: string) =>
       `l’étape ${step} a échoué${at ? ` à ${at}` : ''}${reason ? ` : ${reason}` : ''}`,
@@ -93,8 +95,9 @@ export function outcomeWhy(d: Why, language: Language): string | undefined {
       break
     }
     case 'postponed': {
+      // held, not failed: the headline says until when, this says by what
       const items = failedItems(d)
-      if (items) parts.push(w.failedItems(items))
+      if (items) parts.push(w.heldBy(items))
       break
     }
     case 'rolled-back':
