@@ -43,6 +43,7 @@ const SCENE_CLOCK: Record<string, string> = {
   green: '2026-11-24T10:00:00+01:00',
   friday: '2026-11-27T15:00:00+01:00',
   'failed-ci': '2026-11-24T10:00:00+01:00',
+  rollback: '2026-11-24T10:00:00+01:00',
   p1: '2026-11-27T19:30:00+01:00',
   holiday: '2027-03-29T10:00:00+02:00',
   bake: '2026-11-24T10:00:00+01:00'
@@ -53,6 +54,8 @@ describe('npm run local', () => {
     ['green', 'deployed', 'go', 0],
     ['friday', 'postponed', 'postpone', 1],
     ['failed-ci', 'aborted', 'abort', 1],
+    // its smoke test retries for its real 10 s: the other scenes run beside it
+    ['rollback', 'rolled-back', 'go', 1],
     ['p1', 'deployed', 'go', 0],
     ['holiday', 'postponed', 'postpone', 1],
     ['bake', 'postponed', 'postpone', 1]
@@ -83,7 +86,14 @@ describe('npm run local', () => {
     }
     // a scene without an error says nothing that looks like one (a postponed release's
     // reason is printed as the reason it is)
-    if (scene !== 'failed-ci') expect(errorLooking(r.stdout)).toEqual([])
+    if (scene !== 'failed-ci' && scene !== 'rollback') expect(errorLooking(r.stdout)).toEqual([])
+    if (scene === 'rollback') {
+      // the reason is on the step's error line, the Slack message says it was rolled back
+      expect(r.stdout).toContain('error: Red Button: rolled-back — smoke test "Health" failed')
+      expect(r.output('previous-version')).toBe('v1.1.9')
+      expect(record).toMatch(/name: rollback\n\s+status: pass/)
+      expect(r.stdout).toMatch(/Slack message .*\n(.*\n)*.*rolled back to v1\.1\.9/)
+    }
     if (scene === 'friday') {
       expect(r.output('next-window')).toBe('2026-11-30T00:00:00+01:00')
       expect(r.stdout).toContain(
