@@ -34,8 +34,8 @@ function pgQueryWasm() {
   }
 }
 
-// One config per entry so that main and post are each self-contained files;
-// lazily imported areas become chunks next to them.
+// One config, two entries (main and post): what they share and every lazily imported area
+// become chunks in dist/chunks/, which both entries load from there.
 export default {
   input: { index: 'src/index.ts', post: 'src/post.ts' },
   output: {

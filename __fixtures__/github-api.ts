@@ -1,6 +1,6 @@
 /**
  * An in-memory stand-in for the parts of the GitHub REST API that Red Button uses
- * (DESIGN.md section 11), served over real HTTP on 127.0.0.1 with a random port.
+ * (docs/design.md section 11), served over real HTTP on 127.0.0.1 with a random port.
  *
  * Paths, status codes, pagination (`per_page`, `page`, `Link` header) and the quirks that
  * matter (combined status `pending` with `total_count: 0`, `role_name` vs legacy

@@ -79,7 +79,7 @@ export interface Receiver {
 
 export const SIGNATURE_HEADER = 'x-red-button-signature-256'
 
-/** `sha256=<hex HMAC-SHA256 of body>`, as DESIGN.md section 10 specifies */
+/** `sha256=<hex HMAC-SHA256 of body>`, as docs/design.md section 10 specifies */
 export function signatureOf(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`
 }

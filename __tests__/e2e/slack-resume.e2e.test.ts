@@ -16,7 +16,7 @@ import {
 } from './queue-steps.js'
 
 /**
- * One Slack message per release, across a postponement (issue 21, DESIGN.md sections 10 and
+ * One Slack message per release, across a postponement (issue 21, docs/design.md sections 10 and
  * 14), through dist/ as a runner runs it: Friday 15:00 in Paris the release is postponed and
  * posts its message; on Monday the resume step re-runs the job, and the re-run edits that same
  * message to "deployed", saying in its thread that it resumed. The clock is moved with
