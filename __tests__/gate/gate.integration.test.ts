@@ -597,6 +597,30 @@ describe('runGate: the P1 override inside a freeze window', () => {
     expect(gh.requestCount(/permission$/)).toBe(0)
   })
 
+  it('aborts when the freeze windows never end: a postponed release could never resume', async () => {
+    const result = await runGate(
+      settingsOf({
+        freeze: [
+          '- days: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]',
+          '  from: "00:00"',
+          '  to: "12:00"',
+          '  name: Mornings',
+          '- days: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]',
+          '  from: "12:00"',
+          '  to: "00:00"',
+          '  name: Afternoons'
+        ].join('\n')
+      }),
+      ctx(),
+      deps()
+    )
+    expect(result.decision).toBe('abort')
+    expect(result.nextWindow).toBeUndefined()
+    expect(itemOf(result, 'window').detail).toMatch(
+      /next window opens never \(the freeze windows never end\)$/
+    )
+  })
+
   it('goes for a maintainer (role_name maintain, legacy permission write)', async () => {
     gh.setPermission('alice', 'maintain')
     const result = await runGate(settingsOf(p1), ctx(), deps())

@@ -171,6 +171,9 @@ describe('evaluateWindow', () => {
     const v = evaluateWindow(windowFacts({ windows: [always] }), 'en')
     expect(v.item.status).toBe('fail')
     expect(v.nextWindow).toBeUndefined()
-    expect(v.item.detail).toMatch(/next window opens freeze windows never end/)
+    expect(v.item.detail).toMatch(/next window opens never \(the freeze windows never end\)$/)
+    expect(evaluateWindow(windowFacts({ windows: [always] }), 'fr').item.detail).toMatch(
+      /prochaine fenêtre jamais \(les fenêtres de gel ne finissent jamais\)$/
+    )
   })
 })

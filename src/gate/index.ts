@@ -293,8 +293,13 @@ export function evaluate(
   const { windows, timeZone } = facts.window
   // staging still baking is a time rule: it postpones, until the bake and the windows allow
   const verdict = decide(checklist, staging.bakedAt ? ['staging'] : [])
-  // an unreadable calendar: no next window can be known, so the release is not postponed
-  const decision = window.unknowable && verdict === 'postpone' ? 'abort' : verdict
+  const nextWindow = staging.bakedAt
+    ? afterBake(staging.bakedAt, window.nextWindow, windows, timeZone, facts.window.runwayMs)
+    : window.nextWindow
+  // no next window can be known (an unreadable calendar, or freeze windows that never end):
+  // a release postponed without one would never resume, so it is not postponed
+  const decision =
+    verdict === 'postpone' && (window.unknowable || nextWindow === undefined) ? 'abort' : verdict
   return {
     checklist,
     decision,
@@ -304,9 +309,7 @@ export function evaluate(
             .filter((i) => i.status === 'fail')
             .map((i) => (i.id === 'window' && window.active ? nameOf(window.active) : i.item))
         : undefined,
-    nextWindow: staging.bakedAt
-      ? afterBake(staging.bakedAt, window.nextWindow, windows, timeZone, facts.window.runwayMs)
-      : window.nextWindow,
+    nextWindow,
     overridden: window.overridden,
     previous: previousDeployment(facts.deployments.target),
     changes: changesRecord(facts.changes),

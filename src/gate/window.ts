@@ -139,8 +139,9 @@ export function evaluateWindow(f: WindowFacts, language: Language): WindowVerdic
   try {
     next = nextAllowed(f.windows, f.now, f.timeZone, f.runwayMs ?? 0)
     nextText = formatInZone(next, f.timeZone)
-  } catch (e) {
-    nextText = (e as Error).message
+  } catch {
+    // the windows cover every instant: said as such; the gate then aborts (nothing to wait for)
+    nextText = p.neverOpens
   }
   const from = blocking.start && startText(blocking.start, f.now, f.timeZone)
   if (granted) {
