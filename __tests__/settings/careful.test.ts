@@ -102,4 +102,20 @@ describe('settingsWarnings: allowed, but probably not meant', () => {
       'freeze window "Weekend" names the environment "prodcution", which is neither production (production-environments), staging (staging-environment) nor this target (production): check its spelling'
     ])
   })
+  it('warns when forward-only-migrations and migrate-rollback-command both say how the schema goes back', () => {
+    const migrate = { 'migrate-command': 'm', 'rollback-command': 'r' }
+    const both = settingsWarnings(
+      parseSettings({
+        ...base,
+        ...migrate,
+        'forward-only-migrations': 'true',
+        'migrate-rollback-command': 'mr'
+      })
+    )
+    expect(both).toEqual([
+      'forward-only-migrations is true and migrate-rollback-command is set: a rollback runs migrate-rollback-command (the schema is rolled back, not kept); remove one of the two'
+    ])
+    for (const one of [{ 'forward-only-migrations': 'true' }, { 'migrate-rollback-command': 'mr' }])
+      expect(settingsWarnings(parseSettings({ ...base, ...migrate, ...one }))).toEqual([])
+  })
 })

@@ -53,6 +53,11 @@ export function settingsWarnings(settings: Settings): string[] {
         )
     }
   }
+  // both say how the schema goes back: the command wins (run/rollback.ts), say so
+  if (settings.forwardOnlyMigrations && settings.commands.migrateRollback)
+    warnings.push(
+      'forward-only-migrations is true and migrate-rollback-command is set: a rollback runs migrate-rollback-command (the schema is rolled back, not kept); remove one of the two'
+    )
   return warnings
 }
 
