@@ -4,6 +4,7 @@ import { writeRecordFile } from './record/file.js'
 import type { RunState } from './record/state.js'
 import type { RunStatus } from './record/types.js'
 import { renderSummary } from './report/summary.js'
+import { failedItemsLine } from './report/why.js'
 import { formatInZone } from './schedule/windows.js'
 
 /** What a step (main or post) is given to work with: the runner's seams. */
@@ -46,8 +47,7 @@ export async function finish(state: RunState, deps: MainDeps): Promise<void> {
   }
   core.info(`Record written to ${state.recordFile}`)
   if (!SUCCESS.includes(d.status as RunStatus)) {
-    const failed = d.checklist.filter((i) => i.status === 'fail').map((i) => `${i.id}: ${i.detail}`)
-    const why = d.error ?? (failed.length > 0 ? failed.join('; ') : '')
+    const why = d.error ?? failedItemsLine(d.checklist)
     core.setFailed(`Red Button: ${d.status}${why ? ` — ${why}` : ''}`)
   }
 }

@@ -113,7 +113,7 @@ describe('npm run local', () => {
       // The scene's clock runs on from its start, so a slow machine adds seconds to "live".
       expect(r.output('next-window')).toBe('2026-11-24T10:10:00+01:00')
       expect(r.stdout).toMatch(
-        /Red Button: postponed — staging: staging: v1\.2\.0 live 20 min( \d+ s)? \(deployment #/
+        /Red Button: postponed — staging: v1\.2\.0 live 20 min( \d+ s)? \(deployment #/
       )
       expect(r.stdout).toMatch(
         /baked 20 min( \d+ s)? on staging, needs 30 min: baked at 2026-11-24T10:10:00\+01:00/

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { renderComment } from '../../src/report/comment.js'
 import { renderSummary } from '../../src/report/summary.js'
-import { outcomeWhy } from '../../src/report/why.js'
+import { failedItemsLine, outcomeWhy } from '../../src/report/why.js'
 import type { DeploymentRecord, StepRecord } from '../../src/record/types.js'
 
 /** Every final status has its answer and its reason in the first lines of summary and comment. */
@@ -130,5 +130,20 @@ describe('the reason of every final status, in the first lines', () => {
     expect(outcomeWhy(postponed, 'en')).toBe('Postponed by: window (inside "Friday")')
     expect(outcomeWhy(postponed, 'fr')).toBe('Reporté par : window (inside "Friday")')
     expect(firstLines(renderSummary(postponed, 'en'))).toContain('window (inside')
+  })
+})
+
+describe('failedItemsLine', () => {
+  it('names each failed item once, even when its detail starts with its id', () => {
+    const line = failedItemsLine([
+      CI_PASS,
+      { id: 'staging', item: 'Staging', status: 'fail', detail: 'staging: live 20 min' },
+      { id: 'staging', item: 'Staging', status: 'fail', detail: 'production-canary: live 5 min' },
+      { id: 'window', item: 'Window', status: 'fail', detail: 'inside "Friday"' }
+    ])
+    expect(line).toBe(
+      'staging: live 20 min; staging: production-canary: live 5 min; window: inside "Friday"'
+    )
+    expect(failedItemsLine([CI_PASS])).toBe('')
   })
 })

@@ -80,6 +80,17 @@ function rollbackSteps(d: Why, status: StepRecord['status'], language: Language)
     .join(', ')
 }
 
+/**
+ * The failed items as `id: detail; …`, for the step's error line and a deployment status's
+ * description. A detail that already starts with its id (staging named "staging") keeps one.
+ */
+export function failedItemsLine(checklist: DeploymentRecord['checklist']): string {
+  return checklist
+    .filter((i) => i.status === 'fail')
+    .map((i) => (i.detail?.startsWith(`${i.id}: `) ? i.detail : `${i.id}: ${i.detail ?? ''}`))
+    .join('; ')
+}
+
 /** One line: why the run ended with its status. */
 export function outcomeWhy(d: Why, language: Language): string | undefined {
   const w = WORDS[language]

@@ -3,6 +3,7 @@ import type { GitHubApi } from '../github/api.js'
 import { runUrlOf, type RunContext } from '../github/context.js'
 import { postponedPayload } from '../github/payload.js'
 import type { ResumedFrom, RunState } from '../record/state.js'
+import { failedItemsLine } from '../report/why.js'
 
 /**
  * A re-run (`GITHUB_RUN_ATTEMPT` > 1) of a postponed release finds its own queued deployment
@@ -49,8 +50,7 @@ export async function failResumed(
   const id = state.resumedFrom?.deploymentId
   if (id === undefined) return
   state.run.deploymentCreated(id)
-  const failed = state.record.checklist.filter((i) => i.status === 'fail')
-  const description = state.record.error ?? failed.map((i) => `${i.id}: ${i.detail}`).join('; ')
+  const description = state.record.error ?? failedItemsLine(state.record.checklist)
   try {
     await api.createDeploymentStatus(id, {
       state: 'failure',
