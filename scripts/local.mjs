@@ -285,7 +285,18 @@ try {
   }
   for (const m of slack.topLevel(SLACK_CHANNEL)) {
     say('Slack message (bot token: one, edited in place), its successive states:')
-    for (const text of [...m.edits, m.text]) say(`  ${text.split('\n')[0]}`)
+    // each state's headline; an edit that keeps it says what it added instead
+    let before = []
+    for (const text of [...m.edits, m.text]) {
+      const lines = text.split('\n').filter((l) => l.trim())
+      const added = lines.filter((l) => !before.includes(l))
+      if (before.length === 0 || lines[0] !== before[0]) say(`  ${lines[0]}`)
+      else {
+        const what = added.join(' / ') || 'nothing visible'
+        say(`  (edited, adds: ${what.length > 160 ? `${what.slice(0, 159)}…` : what})`)
+      }
+      before = lines
+    }
     for (const r of m.replies) say(`    ↳ ${r.text}`)
   }
   say(

@@ -96,6 +96,10 @@ describe('npm run local', () => {
     }
     if (scene === 'friday') {
       expect(r.output('next-window')).toBe('2026-11-30T00:00:00+01:00')
+      // the one message's edit keeps its headline: what it adds is shown instead
+      expect(r.stdout).toMatch(
+        /postponed until Monday 30 November 00:00 .*\n {2}\(edited, adds: It starts again by itself at Mon 30 Nov 00:00/
+      )
       expect(r.stdout).toContain(
         'Next window: Monday 30 November 00:00 (Europe/Paris), in 2 days 9 hours — 2026-11-30T00:00:00+01:00'
       )
