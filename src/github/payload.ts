@@ -66,7 +66,7 @@ export function postponedPayload(d: Pick<Deployment, 'payload'>): PostponedPaylo
  * writes (docs/design.md section 14): `#red-button-postponed-until=<instant>`. A payload cannot
  * change, so a release postponed again by its re-run says its new instant there.
  */
-export const POSTPONED_UNTIL_FRAGMENT = 'red-button-postponed-until'
+const POSTPONED_UNTIL_FRAGMENT = 'red-button-postponed-until'
 
 /** ISO 8601 with a time and an offset (or Z), as `postponed_until` is written. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/
