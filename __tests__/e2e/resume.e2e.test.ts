@@ -45,11 +45,16 @@ afterEach(async () => {
 const at = (iso: string) => setStandInClock(api, iso)
 const queue = (): Queue => ({ api, jobs, releaseRun: RELEASE_RUN, resumeRun: RESUME_RUN })
 
-function release(now: string, env: Record<string, string> = {}) {
+function release(
+  now: string,
+  env: Record<string, string> = {},
+  inputs: Record<string, string> = {}
+) {
   return releaseStep(
     queue(),
     now,
     {
+      ...inputs,
       environment: 'production',
       version: 'v1.2.0',
       timezone: 'Europe/Paris',
@@ -139,7 +144,8 @@ describe('a release postponed on Friday afternoon', () => {
     expect(latest(id)).toMatchObject({
       state: 'queued',
       description: 'until Mon 30 Nov 00:00 Europe/Paris: Friday afternoon and weekend',
-      log_url: `https://github.example/acme/shop/actions/runs/${RELEASE_RUN}`
+      // the instant, for the resume step (the payload keeps the first one)
+      log_url: `https://github.example/acme/shop/actions/runs/${RELEASE_RUN}#red-button-postponed-until=2026-11-30T00:00:00%2B01:00`
     })
     const fridayRecord = yaml.load(friday.outputs.record ?? '') as {
       deployment: Record<string, unknown>
@@ -194,6 +200,88 @@ describe('a release postponed on Friday afternoon', () => {
     })
     expect(rerun.summary).toContain('postponed Friday 15:00, resumed Monday 09:12')
   }, 120_000)
+})
+
+describe('a release postponed again by its re-run (Friday, then Easter Monday)', () => {
+  // Friday 26 March 2027 15:00 in Paris (CET); summer time starts on Sunday the 28th
+  const FRIDAY_2027 = '2027-03-26T14:00:00Z'
+  const MONDAY_0005 = '2027-03-28T22:05:00Z' // Monday 29 March 00:05 in Paris (CEST)
+  const MONDAY_0007 = '2027-03-28T22:07:00Z'
+  const MONDAY_1000 = '2027-03-29T08:00:00Z'
+  const TUESDAY_0000 = '2027-03-30T00:00:00+02:00'
+  const TUESDAY_0005 = '2027-03-29T22:05:00Z'
+
+  it("waits for the new instant its re-run gave, not the payload's first one, and is re-run once past it", async () => {
+    at(FRIDAY_2027)
+    const ownJob = api.addJob({ run_id: RELEASE_RUN, name: 'release', runner_name: 'runner-7' })
+    const friday = await release(FRIDAY_2027)
+    expect(friday.outputs.status).toBe('postponed')
+    const id = Number(friday.outputs['deployment-id'])
+    expect(deployment(id).payload).toMatchObject({
+      red_button: { postponed_until: '2027-03-29T00:00:00+02:00', job_id: ownJob.id }
+    })
+    api.state.runs.find((r) => r.id === RELEASE_RUN)!.status = 'completed'
+    ownJob.status = 'completed'
+
+    // Monday 00:05: due (payload and fragment agree), its job is re-run
+    at(MONDAY_0005)
+    const first = await resume(MONDAY_0005)
+    expect(first.outputs.status).toBe('resumed')
+    expect(api.state.reruns).toHaveLength(1)
+
+    // the re-run finds Easter Monday a public holiday (here it enters with the re-run's
+    // inputs; a freeze calendar edited over the weekend does the same): postponed again
+    const rerun = await release(
+      MONDAY_0007,
+      { GITHUB_RUN_ATTEMPT: '2', GITHUB_TRIGGERING_ACTOR: 'github-actions[bot]' },
+      { holidays: 'FR' }
+    )
+    expect(rerun.outputs.status).toBe('postponed')
+    expect(rerun.outputs['deployment-id']).toBe(String(id))
+    const rerunRecord = yaml.load(rerun.outputs.record ?? '') as {
+      deployment: Record<string, unknown>
+    }
+    expect(rerunRecord.deployment.postponed_until).toBe(TUESDAY_0000)
+    expect(api.state.deployments.filter((x) => x.environment === 'production')).toHaveLength(1)
+    // same deployment, its payload unchanged, a new queued status naming the new instant
+    expect(deployment(id).payload).toMatchObject({
+      red_button: { postponed_until: '2027-03-29T00:00:00+02:00' }
+    })
+    expect(deployment(id).statuses.map((s) => s.state)).toEqual(['queued', 'queued', 'queued'])
+    expect(latest(id)).toMatchObject({
+      state: 'queued',
+      log_url: `https://github.example/acme/shop/actions/runs/${RELEASE_RUN}/attempts/2#red-button-postponed-until=2027-03-30T00:00:00%2B02:00`
+    })
+    expect(latest(id)?.description).toMatch(/^until Tue 30 Mar 00:00 Europe\/Paris: /)
+    api.state.runs.find((r) => r.id === RELEASE_RUN)!.status = 'completed'
+
+    // Monday 10:00: the payload's instant has passed, the status's has not: it waits, at the
+    // cost of an idle step (two requests), and nothing is re-run
+    at(MONDAY_1000)
+    const before = api.requests.length
+    const statuses = deployment(id).statuses.length
+    const idle = await resume(MONDAY_1000)
+    expect(idle.code).toBe(0)
+    expect(idle.outputs.status).toBe('idle')
+    expect(idle.outputs.resumed).toBe('[]')
+    expect(api.requests.length - before).toBe(2)
+    expect(api.state.reruns).toHaveLength(1)
+    expect(deployment(id).statuses).toHaveLength(statuses)
+    expect(idle.summary).toMatch(
+      /\| production \| v1\.2\.0 \| #\d+ \| Tue 30 Mar 00:00 Europe\/Paris \| waiting until Tue 30 Mar 00:00 Europe\/Paris \|/
+    )
+    expect(idle.stdout).toContain(`#${id} v1.2.0 → production: waiting until Tue 30 Mar 00:00`)
+
+    // Tuesday 00:05: due again, re-run once more (attempt 3)
+    at(TUESDAY_0005)
+    const tuesday = await resume(TUESDAY_0005)
+    expect(tuesday.outputs.status).toBe('resumed')
+    expect(api.state.reruns).toEqual([
+      expect.objectContaining({ run_id: RELEASE_RUN, job_id: ownJob.id, attempt: 2 }),
+      expect.objectContaining({ run_id: RELEASE_RUN, job_id: ownJob.id, attempt: 3 })
+    ])
+    expect(latest(id)?.description).toMatch(/resume requested: job release re-run/)
+  }, 180_000)
 })
 
 describe('the resume step', () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ContextError, defaultVersion, readRunContext } from '../../src/github/context.js'
+import { ContextError, defaultVersion, namesRun, readRunContext } from '../../src/github/context.js'
 
 const SHA = '3F786850E387550FDAB836ED7E6DC881DE23001B'
 const HEAD = 'ab'.repeat(20)
@@ -109,5 +109,23 @@ describe('defaultVersion', () => {
   it('is the tag name on a tag, else the short sha', () => {
     expect(defaultVersion({ ref: 'refs/tags/v1.2.0', sha: SHA })).toBe('v1.2.0')
     expect(defaultVersion({ ref: 'refs/heads/main', sha: HEAD })).toBe('abababa')
+  })
+})
+
+describe('namesRun', () => {
+  const RUN = 'https://github.com/acme/shop/actions/runs/7001'
+  it('knows a run by its URL, any attempt or job, with a query or a fragment', () => {
+    for (const url of [
+      RUN,
+      `${RUN}/attempts/2`,
+      `${RUN}/job/99`,
+      `${RUN}?check_suite_focus=true`,
+      `${RUN}#red-button-postponed-until=2026-12-01T09:00:00%2B01:00`
+    ])
+      expect(namesRun(url, 7001)).toBe(true)
+  })
+  it('never takes another run for it', () => {
+    for (const url of [`${RUN}0`, `${RUN}0#x`, 'https://github.com/acme/shop/actions/runs/700', ''])
+      expect(namesRun(url, 7001)).toBe(false)
   })
 })

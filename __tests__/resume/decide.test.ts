@@ -7,23 +7,27 @@ import {
   type OtherDeployment,
   type QueuedRelease
 } from '../../src/resume/decide.js'
-import { postponedPayload } from '../../src/github/payload.js'
+import {
+  postponedPayload,
+  postponedUntilIn,
+  withPostponedUntil,
+  type PostponedPayload
+} from '../../src/github/payload.js'
+import { postponementOf } from '../../src/resume/queue.js'
 
 const DAY = 86_400_000
 const MONDAY = new Date('2026-11-30T08:10:00Z')
 const FRIDAY = new Date('2026-11-27T14:00:00Z')
 
 function queued(id: number, o: Partial<QueuedRelease> & { until?: string } = {}): QueuedRelease {
+  const until = o.until ?? '2026-11-30T00:00:00+01:00'
   return {
     id,
     environment: 'production',
     createdAt: FRIDAY,
     resumeRequested: false,
-    payload: {
-      version: `v${id}`,
-      postponed_until: o.until ?? '2026-11-30T00:00:00+01:00',
-      run_id: 7000 + id
-    },
+    payload: { version: `v${id}`, postponed_until: until, run_id: 7000 + id },
+    postponedUntil: until,
     ...o
   }
 }
@@ -46,6 +50,14 @@ describe('decide (docs/design.md section 14)', () => {
     const r = queued(1)
     expect(judge(r, [r])).toEqual({ kind: 'due' })
     expect(judge(r, [r], [], new Date('2026-11-29T22:59:00Z'))).toEqual({ kind: 'waiting' })
+  })
+
+  it("waits until the instant its run postponed it to again, not the payload's first one", () => {
+    // Friday → Monday 00:00 in the payload; the Monday re-run postponed it to Tuesday 09:00
+    const r = queued(1, { postponedUntil: '2026-12-01T09:00:00+01:00' })
+    expect(judge(r, [r])).toEqual({ kind: 'waiting' })
+    expect(judge(r, [r], [], new Date('2026-12-01T07:59:00Z'))).toEqual({ kind: 'waiting' })
+    expect(judge(r, [r], [], new Date('2026-12-01T08:00:00Z'))).toEqual({ kind: 'due' })
   })
 
   it('is superseded by a newer postponed release of the same environment, not of another', () => {
@@ -124,5 +136,101 @@ describe('postponedPayload', () => {
       postponedPayload({ payload: { red_button: { postponed_until: 'soon' } } })
     ).toBeUndefined()
     expect(postponedPayload({ payload: 'free text' })).toBeUndefined()
+  })
+})
+
+describe("the postponement instant in a queued status's log_url (docs/design.md section 14)", () => {
+  const RUN = 'https://github.com/acme/shop/actions/runs/7001'
+  const TUESDAY = '2026-12-01T09:00:00+01:00'
+
+  it("is written as a fragment of the run's URL, the offset encoded, and read back as written", () => {
+    const url = withPostponedUntil(`${RUN}/attempts/2`, TUESDAY)
+    expect(url).toBe(`${RUN}/attempts/2#red-button-postponed-until=2026-12-01T09:00:00%2B01:00`)
+    expect(new URL(url).pathname).toBe('/acme/shop/actions/runs/7001/attempts/2')
+    expect(postponedUntilIn(url)).toBe(TUESDAY)
+    // a URL that had a fragment gets this one instead
+    expect(withPostponedUntil(`${RUN}#old`, '2026-12-01T08:00:00Z')).toBe(
+      `${RUN}#red-button-postponed-until=2026-12-01T08:00:00Z`
+    )
+  })
+
+  it('reads the instant raw or fully encoded, among other fragment parts', () => {
+    expect(postponedUntilIn(`${RUN}#red-button-postponed-until=${TUESDAY}`)).toBe(TUESDAY)
+    expect(
+      postponedUntilIn(`${RUN}#red-button-postponed-until=${encodeURIComponent(TUESDAY)}`)
+    ).toBe(TUESDAY)
+    expect(postponedUntilIn(`${RUN}#step=3&red-button-postponed-until=2026-12-01T08:00Z`)).toBe(
+      '2026-12-01T08:00Z'
+    )
+  })
+
+  it('is undefined when the fragment is absent or malformed', () => {
+    for (const url of [
+      undefined,
+      null,
+      '',
+      RUN,
+      `${RUN}#`,
+      `${RUN}#red-button-postponed-until`,
+      `${RUN}#red-button-postponed-until=`,
+      `${RUN}#red-button-postponed-until=tuesday`,
+      `${RUN}#red-button-postponed-until=2026-12-01`, // no time, no offset
+      `${RUN}#red-button-postponed-until=2026-12-01T09:00:00`, // no offset
+      `${RUN}#red-button-postponed-until=2026-13-01T09:00:00Z`, // no 13th month
+      `${RUN}#red-button-postponed-until=2026-12-01T09:00:00%E0%A4%A`, // bad encoding
+      `${RUN}#other-postponed-until=${TUESDAY}`
+    ])
+      expect(postponedUntilIn(url)).toBeUndefined()
+  })
+})
+
+describe("postponementOf: what a queued release's latest status says", () => {
+  const payload: PostponedPayload = {
+    version: 'v1.2.0',
+    postponed_until: '2026-11-30T00:00:00+01:00',
+    run_id: 7001
+  }
+  const TUESDAY = '2026-12-01T09:00:00+01:00'
+
+  it('takes the instant of the fragment of a status its run wrote (any attempt)', () => {
+    const logUrl = withPostponedUntil(
+      'https://github.com/acme/shop/actions/runs/7001/attempts/2',
+      TUESDAY
+    )
+    expect(postponementOf(payload, { log_url: logUrl })).toEqual({
+      postponedUntil: TUESDAY,
+      resumeRequested: false
+    })
+    // the first postponement: attempt 1, no /attempts/ part
+    expect(
+      postponementOf(payload, {
+        log_url: withPostponedUntil('https://github.com/acme/shop/actions/runs/7001', TUESDAY)
+      })
+    ).toEqual({ postponedUntil: TUESDAY, resumeRequested: false })
+  })
+
+  it("falls back to the payload's instant when the fragment is absent or malformed", () => {
+    for (const log_url of [
+      'https://github.com/acme/shop/actions/runs/7001',
+      'https://github.com/acme/shop/actions/runs/7001#red-button-postponed-until=monday',
+      null,
+      undefined
+    ])
+      expect(postponementOf(payload, { log_url })).toEqual({
+        postponedUntil: payload.postponed_until,
+        resumeRequested: log_url === null || log_url === undefined
+      })
+  })
+
+  it("is a requested resume when a resume step wrote it, whose fragment (if any) is not the run's", () => {
+    expect(
+      postponementOf(payload, { log_url: 'https://github.com/acme/shop/actions/runs/9100' })
+    ).toEqual({ postponedUntil: payload.postponed_until, resumeRequested: true })
+    // runs 70010 or 700 are not run 7001
+    expect(
+      postponementOf(payload, {
+        log_url: withPostponedUntil('https://github.com/acme/shop/actions/runs/70010', TUESDAY)
+      })
+    ).toEqual({ postponedUntil: payload.postponed_until, resumeRequested: true })
   })
 })

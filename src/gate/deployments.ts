@@ -1,5 +1,6 @@
 import { sameEnvironment } from '../settings/names.js'
 import type { Deployment, DeploymentStatus, GitHubApi } from '../github/api.js'
+import { namesRun } from '../github/context.js'
 import { payloadOf, postponedPayload } from '../github/payload.js'
 
 /**
@@ -87,7 +88,7 @@ export function applyStatus(
   v.logUrl = latest?.log_url || v.logUrl
   v.read = true
   if (ownRunId !== undefined && v.logUrl) {
-    v.ownRun = new RegExp(`/actions/runs/${ownRunId}(/|$|\\?)`).test(v.logUrl)
+    v.ownRun = namesRun(v.logUrl, ownRunId)
   }
 }
 

@@ -91,6 +91,14 @@ export function runUrlOf(
   return `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${runId}${attempt && attempt > 1 ? `/attempts/${attempt}` : ''}`
 }
 
+/**
+ * Whether `url` (a status's `log_url`) names the workflow run `runId`, any attempt and any job,
+ * its query or fragment aside.
+ */
+export function namesRun(url: string, runId: number): boolean {
+  return new RegExp(`/actions/runs/${runId}(/|$|\\?|#)`).test(url)
+}
+
 function backoffUnit(env: Env): number | undefined {
   const wanted = env.RED_BUTTON_BACKOFF_UNIT_MS?.trim()
   if (!wanted || env.GITHUB_ACTIONS === 'true' || !/^\d+$/.test(wanted)) return undefined

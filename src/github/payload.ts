@@ -60,3 +60,43 @@ export function postponedPayload(d: Pick<Deployment, 'payload'>): PostponedPaylo
         : undefined
   }
 }
+
+/**
+ * The key of the fragment a postponed run adds to the `log_url` of each `queued` status it
+ * writes (docs/design.md section 14): `#red-button-postponed-until=<instant>`. A payload cannot
+ * change, so a release postponed again by its re-run says its new instant there.
+ */
+const POSTPONED_UNTIL_FRAGMENT = 'red-button-postponed-until'
+
+/** ISO 8601 with a time and an offset (or Z), as `postponed_until` is written. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/
+
+/**
+ * `url` (a run's URL) with the fragment naming `until`: the instant URL-encoded, its colons kept
+ * for a reader (`…/actions/runs/7001#red-button-postponed-until=2027-03-30T00:00:00%2B02:00`).
+ */
+export function withPostponedUntil(url: string, until: string): string {
+  const base = url.split('#')[0] ?? url
+  return `${base}#${POSTPONED_UNTIL_FRAGMENT}=${encodeURIComponent(until).replace(/%3A/gi, ':')}`
+}
+
+/**
+ * The instant a status's `log_url` names in its fragment (`withPostponedUntil`), as written;
+ * undefined when there is no such fragment or it is not a valid ISO 8601 instant with offset.
+ */
+export function postponedUntilIn(logUrl: string | null | undefined): string | undefined {
+  const hash = logUrl?.indexOf('#') ?? -1
+  if (!logUrl || hash < 0) return undefined
+  for (const part of logUrl.slice(hash + 1).split('&')) {
+    const eq = part.indexOf('=')
+    if (eq < 0 || part.slice(0, eq) !== POSTPONED_UNTIL_FRAGMENT) continue
+    let value: string
+    try {
+      value = decodeURIComponent(part.slice(eq + 1))
+    } catch {
+      return undefined
+    }
+    return ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined
+  }
+  return undefined
+}

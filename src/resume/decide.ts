@@ -12,6 +12,11 @@ export interface QueuedRelease {
   environment: string
   createdAt: Date
   payload: PostponedPayload
+  /**
+   * when it may start again: the instant in the fragment of the `log_url` of the latest status
+   * its run wrote (a re-run postponed it again), else `payload.postponed_until`
+   */
+  postponedUntil: string
   /** the latest status was written by a resume step (not by the postponed run): a re-run was asked for */
   resumeRequested: boolean
 }
@@ -63,7 +68,7 @@ export function decide(
     return { kind: 'superseded', by: { id: hotfix.id, version: hotfix.version }, postponed: false }
   const ageMs = o.now.getTime() - r.createdAt.getTime()
   if (ageMs > o.expiryMs) return { kind: 'expired', ageMs }
-  if (o.now.getTime() >= Date.parse(r.payload.postponed_until)) return { kind: 'due' }
+  if (o.now.getTime() >= Date.parse(r.postponedUntil)) return { kind: 'due' }
   return { kind: 'waiting' }
 }
 

@@ -69,7 +69,7 @@ export async function runResume(
       environment: r.environment,
       version: r.payload.version,
       deploymentId: r.id,
-      postponedUntil: shortWhen(r.payload.postponed_until, settings.language, settings.timeZone),
+      postponedUntil: shortWhen(r.postponedUntil, settings.language, settings.timeZone),
       done: outcome.done
     })
     if (outcome.resumed) resumed.push(outcome.resumed)
@@ -130,9 +130,7 @@ async function act(r: QueuedRelease, v: Verdict, d: SettleDeps): Promise<Outcome
   switch (v.kind) {
     case 'waiting':
       return {
-        done: p.waiting(
-          shortWhen(r.payload.postponed_until, d.settings.language, d.settings.timeZone)
-        )
+        done: p.waiting(shortWhen(r.postponedUntil, d.settings.language, d.settings.timeZone))
       }
     case 'superseded': {
       const done = v.postponed

@@ -1,5 +1,11 @@
-import type { GitHubApi } from '../github/api.js'
-import { payloadOf, postponedPayload } from '../github/payload.js'
+import type { DeploymentStatus, GitHubApi } from '../github/api.js'
+import { namesRun } from '../github/context.js'
+import {
+  payloadOf,
+  postponedPayload,
+  postponedUntilIn,
+  type PostponedPayload
+} from '../github/payload.js'
 import type { OtherDeployment, QueuedRelease } from './decide.js'
 
 /** A day past `postpone-expiry`: long enough for a schedule to mark an expired release. */
@@ -21,8 +27,8 @@ export async function readQueue(
 ): Promise<Queue> {
   const list = await api.listDeployments(o.environment ? { environment: o.environment } : {})
   const others: OtherDeployment[] = []
-  const candidates: Array<{ id: number; environment: string; createdAt: Date; runId?: number }> = []
-  const payloads = new Map<number, NonNullable<ReturnType<typeof postponedPayload>>>()
+  const candidates: Array<{ id: number; environment: string; createdAt: Date }> = []
+  const payloads = new Map<number, PostponedPayload>()
   for (const d of list) {
     const createdAt = new Date(d.created_at)
     const payload = postponedPayload(d)
@@ -38,7 +44,7 @@ export async function readQueue(
     }
     if (o.now.getTime() - createdAt.getTime() > o.expiryMs + EXPIRY_GRACE_MS) continue
     payloads.set(d.id, payload)
-    candidates.push({ id: d.id, environment: d.environment, createdAt, runId: payload.run_id })
+    candidates.push({ id: d.id, environment: d.environment, createdAt })
   }
   const read = await Promise.all(
     candidates.map(async (c) => ({ c, latest: await api.latestStatus(c.id) }))
@@ -53,16 +59,29 @@ export async function readQueue(
       environment: c.environment,
       createdAt: c.createdAt,
       payload,
-      resumeRequested: !fromRun(latest.log_url ?? '', c.runId)
+      ...postponementOf(payload, latest)
     })
   }
   return { queue: queue.sort((a, b) => a.id - b.id), others }
 }
 
-/** Whether a status's `log_url` names the workflow run `runId` (any attempt). */
-function fromRun(logUrl: string, runId: number | undefined): boolean {
-  if (runId === undefined) return true
-  return new RegExp(`/actions/runs/${runId}(/|$|\\?)`).test(logUrl)
+/**
+ * What a queued release's latest status says (pure): written by the postponed run (its
+ * `log_url` names the payload's run), its fragment gives the instant it was postponed until,
+ * the payload's when it has none or a malformed one (a release queued before the fragment);
+ * written by anyone else (a resume step), a re-run was requested, and the payload's instant
+ * stands.
+ */
+export function postponementOf(
+  payload: PostponedPayload,
+  latest: Pick<DeploymentStatus, 'log_url'>
+): { postponedUntil: string; resumeRequested: boolean } {
+  const logUrl = latest.log_url ?? ''
+  const byRun = payload.run_id === undefined || namesRun(logUrl, payload.run_id)
+  return {
+    postponedUntil: (byRun ? postponedUntilIn(logUrl) : undefined) ?? payload.postponed_until,
+    resumeRequested: !byRun
+  }
 }
 
 /** Fills in the latest status of the given deployments. */

@@ -1,6 +1,6 @@
 import type { Core } from '../core.js'
 import type { GitHubApi } from '../github/api.js'
-import type { PostponedPayload } from '../github/payload.js'
+import { withPostponedUntil, type PostponedPayload } from '../github/payload.js'
 import type { RunState } from '../record/state.js'
 import { shortWhen } from '../report/when.js'
 import { phrases } from '../report/wording.js'
@@ -64,7 +64,8 @@ export function postponedPayloadOf(
 /**
  * A postponed release is recorded on GitHub: a queued deployment of its commit that a resume
  * step starts again when its window opens. A re-run postponed again adds a queued status to
- * the deployment it continues. A failure here is a warning: the run is postponed either way.
+ * the deployment it continues. Each queued status names `until` in its `log_url`'s fragment,
+ * where the resume step reads it (a payload cannot change). A failure here is a warning: the run is postponed either way.
  */
 export async function recordPostponement(state: RunState, deps: PostponeDeps): Promise<void> {
   const { settings, ctx, gate, record } = state
@@ -91,7 +92,8 @@ export async function recordPostponement(state: RunState, deps: PostponeDeps): P
     await deps.api.createDeploymentStatus(id, {
       state: 'queued',
       description,
-      log_url: ctx.runUrl
+      // the instant, for the resume step: the payload keeps the first one (section 14)
+      log_url: ctx.runUrl && withPostponedUntil(ctx.runUrl, until)
     })
     deps.core.info(`Deployment #${id} queued ${description}`)
   } catch (e) {
