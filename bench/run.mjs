@@ -35,8 +35,9 @@ const RUNS = Math.max(3, Math.min(51, Number(argv[argv.indexOf('--runs') + 1]) |
 const WRITE = argv.includes('--write')
 
 /** The chunks of the holiday library and its data: loaded only by a run with `holidays`. */
-const isHolidayChunk = (file) =>
-  /Lundi de P|holidayWindows|getHolidays/.test(readFileSync(file, 'utf8'))
+// the holiday library's data (its French names among them); not the code that loads it: a
+// match on that code's names once counted index.js, which names it, as holiday data
+const isHolidayChunk = (file) => /Lundi de P/.test(readFileSync(file, 'utf8'))
 const REACTION_RUNS = 3
 const LINT_FILES = 200
 const LINT_STATEMENTS = 50
