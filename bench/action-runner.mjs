@@ -194,6 +194,8 @@ export function runnerEnv(job, { apiUrl, sha, runId = '7001', eventName = 'push'
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? tmpdir(),
+    // the temp folder of whoever runs the step (the test run's own, scripts/jest-temp-setup.mjs)
+    ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
     GITHUB_REPOSITORY: 'acme/shop',
     GITHUB_SHA: sha,
     GITHUB_REF: 'refs/heads/main',

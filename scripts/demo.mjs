@@ -369,7 +369,6 @@ async function runAction({ title, inputs, sha: commit, standIn, printRecord = fa
       runId,
       eventName: 'workflow_dispatch'
     }),
-    ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
     LANG: 'C.UTF-8',
     // what the workflow gives the job: where the demo lives, the ports of the shops
     DEMO_DIR: demoDir,

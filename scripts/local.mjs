@@ -59,7 +59,18 @@ const SCENES = {
     ends: 'postponed until the bake completes, 10 min later'
   }
 }
-const RESUME_AT = '2026-11-30T09:10:00+01:00'
+// the queue scene's resume step runs 9 h 10 min after the window opens (Monday 09:10 for a
+// Friday release), or 10 minutes after the release when it was not postponed
+const RESUME_AFTER_MS = (9 * 60 + 10) * 60_000
+/** `iso` + `ms`, written with `iso`'s own offset (no DST change within a morning) */
+const later = (iso, ms) => {
+  const offset = /([+-]\d{2}):(\d{2})$/.exec(iso)
+  const offsetMs = offset
+    ? Math.sign(+offset[1] || 1) * (Math.abs(+offset[1]) * 60 + +offset[2]) * 60_000
+    : 0
+  const local = new Date(Date.parse(iso) + ms + offsetMs).toISOString().slice(0, 19)
+  return offset ? `${local}${offset[0]}` : `${local}Z`
+}
 const OPTIONS = [
   ['--scene NAME', 'the scene to play (default green)'],
   ['--now ISO', "the scene's clock, e.g. 2026-11-27T16:00:00+01:00 (or RED_BUTTON_NOW)"],
@@ -262,7 +273,10 @@ try {
     // the postponed job is over (it failed: postponed); a resume step reads the queue
     const run = api.state.runs.find((r) => String(r.id) === env.GITHUB_RUN_ID)
     if (run) run.status = 'completed'
-    api.state.clock = () => new Date(RESUME_AT)
+    const resumeAt = o['next-window']
+      ? later(o['next-window'], RESUME_AFTER_MS)
+      : later(now, 600_000)
+    api.state.clock = () => new Date(resumeAt)
     const resumeJob = newJob({ dir: join(scratch, 'resume-job') })
     const resume = await runStep(
       'index.js',
@@ -270,13 +284,13 @@ try {
       {
         ...runnerEnv(resumeJob, { apiUrl: api.url, sha: DEFAULT_SHA, runId: '9100' }),
         GITHUB_EVENT_NAME: 'schedule',
-        RED_BUTTON_NOW: RESUME_AT,
+        RED_BUTTON_NOW: resumeAt,
         ...inputEnv({ 'resume-postponed': 'true', timezone: 'Europe/Paris' }, TOKEN)
       },
       { actionDir, timeoutMs: 60_000 }
     )
     say('')
-    say(`Resume step at ${RESUME_AT} (resume-postponed: true)`)
+    say(`Resume step at ${resumeAt} (resume-postponed: true)`)
     for (const line of readFileSync(resumeJob.summaryFile, 'utf8').split('\n'))
       if (line.startsWith('|')) say(`  ${line.replace(/\\(.)/g, '$1')}`)
     say(`  status   ${resume.outputs.status || '—'}`)
@@ -286,16 +300,16 @@ try {
   for (const m of slack.topLevel(SLACK_CHANNEL)) {
     say('Slack message (bot token: one, edited in place), its successive states:')
     // each state's headline; an edit that keeps it says what it added instead
-    let before = []
+    let previous = []
     for (const text of [...m.edits, m.text]) {
       const lines = text.split('\n').filter((l) => l.trim())
-      const added = lines.filter((l) => !before.includes(l))
-      if (before.length === 0 || lines[0] !== before[0]) say(`  ${lines[0]}`)
+      const added = lines.filter((l) => !previous.includes(l))
+      if (previous.length === 0 || lines[0] !== previous[0]) say(`  ${lines[0]}`)
       else {
         const what = added.join(' / ') || 'nothing visible'
         say(`  (edited, adds: ${what.length > 160 ? `${what.slice(0, 159)}…` : what})`)
       }
-      before = lines
+      previous = lines
     }
     for (const r of m.replies) say(`    ↳ ${r.text}`)
   }

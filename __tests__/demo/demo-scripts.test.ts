@@ -57,6 +57,8 @@ function run(script: string, env: Record<string, string> = {}, args: string[] = 
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? tmpdir(),
+        // the test run's own temp folder (scripts/jest-temp-setup.mjs)
+        TMPDIR: tmpdir(),
         DEMO_DIR: demoDir,
         DEPLOY_ENVIRONMENT: 'production',
         DEMO_PORT_PRODUCTION: String(port),

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 
 /**
@@ -15,7 +16,8 @@ afterAll(() => {
 
 async function local(...args: string[]) {
   const child = spawn(process.execPath, [join('scripts', 'local.mjs'), ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME }
+    // the test run's own temp folder (scripts/jest-temp-setup.mjs): what a scene leaves is seen
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmpdir() }
   })
   let stdout = ''
   let stderr = ''
@@ -149,6 +151,17 @@ describe('npm run local', () => {
         /\| production \| v1\.2\.0 \| #\d+ \| Mon 30 Nov 00:00 Europe\/Paris \| resume requested/
       )
       expect(r.stdout).toMatch(/^ {2}status {3}resumed$/m)
+      expect(r.stdout).toContain('re-runs requested: 1')
+    }
+  )
+
+  it.concurrent(
+    '--scene queue --now a later Friday: its resume step follows the clock to that Monday',
+    async () => {
+      const r = await local('--scene', 'queue', '--now', '2026-12-04T15:00:00+01:00')
+      expect(r.output('next-window')).toBe('2026-12-07T00:00:00+01:00')
+      expect(r.stdout).toContain('Resume step at 2026-12-07T09:10:00+01:00')
+      expect(r.stdout).toMatch(/\| Mon 7 Dec 00:00 Europe\/Paris \| resume requested/)
       expect(r.stdout).toContain('re-runs requested: 1')
     }
   )
