@@ -124,7 +124,8 @@ describe('runCommand', () => {
     expect(r).toMatchObject({ ok: false, timedOut: true, aborted: false, exitCode: null })
     expect(r.signal).toBe('SIGTERM')
     expect(r.reason).toBe('timed out after 300ms')
-    expect(r.durationMs).toBeLessThan(2500)
+    // the command sleeps 30 s
+    expect(r.durationMs).toBeLessThan(10_000)
     expect(processAlive(grandchild)).toBe(false)
   })
 
@@ -139,7 +140,7 @@ describe('runCommand', () => {
     const r = await result
     expect(r).toMatchObject({ ok: false, timedOut: true, signal: 'SIGKILL' })
     expect(r.durationMs).toBeGreaterThanOrEqual(550)
-    expect(r.durationMs).toBeLessThan(3000)
+    expect(r.durationMs).toBeLessThan(10_000)
     expect(log.lines).toContain('got TERM')
     expect(processAlive(stubborn)).toBe(false)
   })
@@ -151,7 +152,7 @@ describe('runCommand', () => {
     const abortedAt = performance.now()
     controller.abort()
     const r = await result
-    expect(performance.now() - abortedAt).toBeLessThan(1500)
+    expect(performance.now() - abortedAt).toBeLessThan(10_000)
     expect(r).toMatchObject({ ok: false, aborted: true, timedOut: false, reason: 'cancelled' })
   })
 
@@ -172,7 +173,8 @@ describe('runCommand', () => {
     try {
       const r = await result
       expect(r).toMatchObject({ ok: true, exitCode: 0, reason: 'exit code 0' })
-      expect(r.durationMs).toBeLessThan(2500)
+      // not waiting for the 30 s background sleep
+      expect(r.durationMs).toBeLessThan(10_000)
       // still there well after bash ended and the output stopped being read
       await sleep(300)
       expect(processAlive(server)).toBe(true)

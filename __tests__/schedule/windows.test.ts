@@ -347,7 +347,8 @@ describe('merging windows', () => {
     expect(() => nextAllowed(everyDay, new Date('2026-11-25T12:00:00Z'), 'Asia/Kolkata')).toThrow(
       /^freeze windows never end/
     )
-    expect(Date.now() - started).toBeLessThan(5000)
+    // a search without end would run into Jest's timeout; this says it ends well before
+    expect(Date.now() - started).toBeLessThan(20_000)
   })
 
   it('windows covering the week except a moment still find it', () => {
