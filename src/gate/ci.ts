@@ -92,6 +92,21 @@ export interface CollectCiOptions {
   signal?: AbortSignal
 }
 
+/** Like Promise.all, but waits for every promise before throwing the first failure. */
+async function settledAll<A, B, C>(
+  a: Promise<A>,
+  b: Promise<B>,
+  c: Promise<C>
+): Promise<[A, B, C]> {
+  const [ra, rb, rc] = await Promise.allSettled([a, b, c])
+  for (const r of [ra, rb, rc]) if (r.status === 'rejected') throw r.reason
+  return [
+    (ra as PromiseFulfilledResult<A>).value,
+    (rb as PromiseFulfilledResult<B>).value,
+    (rc as PromiseFulfilledResult<C>).value
+  ]
+}
+
 /** Reads check runs and statuses, polling while some are pending, up to `timeoutMs`. */
 export async function collectCiFacts(api: GitHubApi, o: CollectCiOptions): Promise<CiFacts> {
   const start = o.clock.now().getTime()
@@ -111,11 +126,13 @@ export async function collectCiFacts(api: GitHubApi, o: CollectCiOptions): Promi
   let ownSuiteId: number | undefined
   for (;;) {
     try {
-      const [runs, combined, suite] = await Promise.all([
+      // both reads end before the gate goes on (settled, not raced): one given up must not
+      // leave the other retrying in the background after the verdict
+      const [runs, combined, suite] = await settledAll(
         api.listCheckRuns(o.sha),
         api.combinedStatus(o.sha),
         ownSuite
-      ])
+      )
       ownSuiteId = suite
       // A commit without statuses reads `pending` with total_count 0: no statuses, not pending.
       const statuses = combined.total_count === 0 ? [] : combined.statuses
