@@ -281,6 +281,11 @@ describe('a release postponed again by its re-run (Friday, then Easter Monday)',
       expect.objectContaining({ run_id: RELEASE_RUN, job_id: ownJob.id, attempt: 3 })
     ])
     expect(latest(id)?.description).toMatch(/resume requested: job release re-run/)
+    // the resume step's own queued status keeps the instant: a step reading the queue while the
+    // re-run is under way shows Tuesday, not the payload's Monday
+    expect(latest(id)?.log_url).toMatch(/#red-button-postponed-until=2027-03-30T00:00:00%2B02:00$/)
+    const underWay = await resume(TUESDAY_0005)
+    expect(underWay.summary).toMatch(/\| #\d+ \| Tue 30 Mar 00:00 Europe\/Paris \|/)
   }, 180_000)
 })
 

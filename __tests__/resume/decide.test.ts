@@ -162,6 +162,13 @@ describe("the postponement instant in a queued status's log_url (docs/design.md 
     expect(postponedUntilIn(`${RUN}#step=3&red-button-postponed-until=2026-12-01T08:00Z`)).toBe(
       '2026-12-01T08:00Z'
     )
+    // an offset that moves the wall-clock date: still the day it names
+    expect(postponedUntilIn(`${RUN}#red-button-postponed-until=2026-12-31T23:30:00-05:00`)).toBe(
+      '2026-12-31T23:30:00-05:00'
+    )
+    expect(postponedUntilIn(`${RUN}#red-button-postponed-until=2028-02-29T00:15:00%2B13:45`)).toBe(
+      '2028-02-29T00:15:00+13:45'
+    )
   })
 
   it('is undefined when the fragment is absent or malformed', () => {
@@ -177,6 +184,10 @@ describe("the postponement instant in a queued status's log_url (docs/design.md 
       `${RUN}#red-button-postponed-until=2026-12-01`, // no time, no offset
       `${RUN}#red-button-postponed-until=2026-12-01T09:00:00`, // no offset
       `${RUN}#red-button-postponed-until=2026-13-01T09:00:00Z`, // no 13th month
+      `${RUN}#red-button-postponed-until=2026-02-30T09:00:00Z`, // no 30 February (not 2 March)
+      `${RUN}#red-button-postponed-until=2026-12-01T24:00:00Z`, // not the next day's 00:00
+      `${RUN}#red-button-postponed-until=2026-12-01T09:60:00Z`,
+      `${RUN}#red-button-postponed-until=2026-12-01T09:00:00%2B25:00`, // no such offset
       `${RUN}#red-button-postponed-until=2026-12-01T09:00:00%E0%A4%A`, // bad encoding
       `${RUN}#other-postponed-until=${TUESDAY}`
     ])
@@ -222,15 +233,16 @@ describe("postponementOf: what a queued release's latest status says", () => {
       })
   })
 
-  it("is a requested resume when a resume step wrote it, whose fragment (if any) is not the run's", () => {
+  it('is a requested resume when a resume step wrote it; its fragment keeps the instant', () => {
     expect(
       postponementOf(payload, { log_url: 'https://github.com/acme/shop/actions/runs/9100' })
     ).toEqual({ postponedUntil: payload.postponed_until, resumeRequested: true })
-    // runs 70010 or 700 are not run 7001
+    // a resume step's queued status repeats the instant it resumed (the queue's summary shows
+    // Tuesday, not the payload's Monday); runs 70010 or 700 are not run 7001
     expect(
       postponementOf(payload, {
         log_url: withPostponedUntil('https://github.com/acme/shop/actions/runs/70010', TUESDAY)
       })
-    ).toEqual({ postponedUntil: payload.postponed_until, resumeRequested: true })
+    ).toEqual({ postponedUntil: TUESDAY, resumeRequested: true })
   })
 })

@@ -69,7 +69,31 @@ export function postponedPayload(d: Pick<Deployment, 'payload'>): PostponedPaylo
 const POSTPONED_UNTIL_FRAGMENT = 'red-button-postponed-until'
 
 /** ISO 8601 with a time and an offset (or Z), as `postponed_until` is written. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2}))$/
+
+/**
+ * Whether `value` is such an instant, and a real one: `Date.parse` rolls 30 February over to
+ * 2 March and 24:00 to the next day, so the date and time are read back and compared.
+ */
+function isInstant(value: string): boolean {
+  const m = ISO_INSTANT.exec(value)
+  if (!m) return false
+  const [, y, mo, d, h, mi, sec = '00', , sign, oh = '00', om = '00'] = m
+  const offsetMin = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om))
+  const ms = Date.parse(value)
+  if (Number.isNaN(ms) || Number(oh) > 23 || Number(om) > 59) return false
+  // the wall-clock time the value names, read back from the instant
+  const wall = new Date(ms + offsetMin * 60_000)
+  return (
+    wall.getUTCFullYear() === Number(y) &&
+    wall.getUTCMonth() + 1 === Number(mo) &&
+    wall.getUTCDate() === Number(d) &&
+    wall.getUTCHours() === Number(h) &&
+    wall.getUTCMinutes() === Number(mi) &&
+    wall.getUTCSeconds() === Number(sec)
+  )
+}
 
 /**
  * `url` (a run's URL) with the fragment naming `until`: the instant URL-encoded, its colons kept
@@ -96,7 +120,7 @@ export function postponedUntilIn(logUrl: string | null | undefined): string | un
     } catch {
       return undefined
     }
-    return ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined
+    return isInstant(value) ? value : undefined
   }
   return undefined
 }

@@ -4,6 +4,7 @@ import type { MainDeps } from '../finish.js'
 import { GitHubApi } from '../github/api.js'
 import { GitHubError } from '../github/client.js'
 import { runUrlOf, type RunContext } from '../github/context.js'
+import { withPostponedUntil } from '../github/payload.js'
 import { shortWhen } from '../report/when.js'
 import { phrases } from '../report/wording.js'
 import type { Settings } from '../settings/schema.js'
@@ -121,8 +122,14 @@ async function settle(r: QueuedRelease, q: Queue, d: SettleDeps): Promise<Outcom
 async function act(r: QueuedRelease, v: Verdict, d: SettleDeps): Promise<Outcome> {
   const p = phrases(d.settings.language)
   const setStatus = async (state: 'inactive' | 'queued' | 'error', description: string) => {
+    // a queued status keeps saying until when the release was postponed (the queue's summary
+    // reads it from the latest status, whoever wrote it)
+    const logUrl =
+      state === 'queued' && d.ctx.runUrl
+        ? withPostponedUntil(d.ctx.runUrl, r.postponedUntil)
+        : d.ctx.runUrl
     try {
-      await d.api.createDeploymentStatus(r.id, { state, description, log_url: d.ctx.runUrl })
+      await d.api.createDeploymentStatus(r.id, { state, description, log_url: logUrl })
     } catch (e) {
       d.core.warning(`Could not set deployment #${r.id} to ${state}: ${(e as Error).message}`)
     }

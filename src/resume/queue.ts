@@ -67,10 +67,9 @@ export async function readQueue(
 
 /**
  * What a queued release's latest status says (pure): written by the postponed run (its
- * `log_url` names the payload's run), its fragment gives the instant it was postponed until,
- * the payload's when it has none or a malformed one (a release queued before the fragment);
- * written by anyone else (a resume step), a re-run was requested, and the payload's instant
- * stands.
+ * `log_url` names the payload's run) or by a resume step (a re-run was requested), its
+ * fragment gives the instant it was postponed until; the payload's when it has none or a
+ * malformed one (a release queued before the fragment).
  */
 export function postponementOf(
   payload: PostponedPayload,
@@ -79,7 +78,7 @@ export function postponementOf(
   const logUrl = latest.log_url ?? ''
   const byRun = payload.run_id === undefined || namesRun(logUrl, payload.run_id)
   return {
-    postponedUntil: (byRun ? postponedUntilIn(logUrl) : undefined) ?? payload.postponed_until,
+    postponedUntil: postponedUntilIn(logUrl) ?? payload.postponed_until,
     resumeRequested: !byRun
   }
 }
