@@ -175,5 +175,11 @@ describe('evaluateWindow', () => {
     expect(evaluateWindow(windowFacts({ windows: [always] }), 'fr').item.detail).toMatch(
       /prochaine fenêtre jamais \(les fenêtres de gel ne finissent jamais\)$/
     )
+    // the windows end, but no gap is as long as the runway: said as that
+    const weekend = evaluateWindow(windowFacts({ runwayMs: 5 * 86_400_000 }), 'en')
+    expect(weekend.nextWindow).toBeUndefined()
+    expect(weekend.item.detail).toMatch(
+      /never \(no gap between the freeze windows is as long as the runway, 120h\)$/
+    )
   })
 })

@@ -1,12 +1,24 @@
 import type { Language, Urgency } from '../settings/schema.js'
 import type { ChecklistItem } from '../record/types.js'
 import { ITEM_LABELS, phrases, windowLabel } from '../report/wording.js'
+import { formatDuration } from '../duration.js'
 import { itemMaker } from './item.js'
 import { DEFAULT_FREEZE, describeWindow, type FreezeWindow } from '../schedule/freeze.js'
 import { activeWindow, formatInZone, nextAllowed, upcomingWindow } from '../schedule/windows.js'
 import { toWall, wallDay } from '../schedule/zone.js'
 import { windowInWords } from '../report/when.js'
 import type { SourceProblem } from './freeze-sources.js'
+
+/** Whether the windows do end, but no gap between them is as long as the runway. */
+function runwayNeverFits(f: WindowFacts): boolean {
+  if (!f.runwayMs) return false
+  try {
+    nextAllowed(f.windows, f.now, f.timeZone, 0)
+    return true
+  } catch {
+    return false
+  }
+}
 
 /** Item `window`: the time rules, and the P1 override that may lift them. */
 
@@ -140,8 +152,11 @@ export function evaluateWindow(f: WindowFacts, language: Language): WindowVerdic
     next = nextAllowed(f.windows, f.now, f.timeZone, f.runwayMs ?? 0)
     nextText = formatInZone(next, f.timeZone)
   } catch {
-    // the windows cover every instant: said as such; the gate then aborts (nothing to wait for)
-    nextText = p.neverOpens
+    // no instant to start from: the windows cover every instant, or no gap between them is as
+    // long as the runway; said as such, and the gate then aborts (nothing to wait for)
+    nextText = runwayNeverFits(f)
+      ? p.runwayNeverFits(formatDuration(f.runwayMs ?? 0))
+      : p.neverOpens
   }
   const from = blocking.start && startText(blocking.start, f.now, f.timeZone)
   if (granted) {

@@ -143,6 +143,8 @@ const PHRASES = {
     runsInto: (name: string, from: string) => `the watch would run into ${name}, from ${from}`,
     nextOpens: (next: string) => `next window opens ${next}`,
     neverOpens: 'never (the freeze windows never end)',
+    runwayNeverFits: (runway: string) =>
+      `never (no gap between the freeze windows is as long as the runway, ${runway})`,
     p1RunsInto: (name: string, from: string, actor: string, role: string) =>
       `the watch will run into ${name}, from ${from}, but urgency P1 lifts the time rules (${actor} has role ${role})`,
     overrideRefused: (why: string) => `P1 override refused: ${why}`,
@@ -270,6 +272,8 @@ const PHRASES = {
       `la surveillance déborderait sur ${name}, à partir de ${from}`,
     nextOpens: (next: string) => `prochaine fenêtre ${next}`,
     neverOpens: 'jamais (les fenêtres de gel ne finissent jamais)',
+    runwayNeverFits: (runway: string) =>
+      `jamais (aucun intervalle entre les fenêtres de gel n’est aussi long que le runway, ${runway})`,
     p1RunsInto: (name: string, from: string, actor: string, role: string) =>
       `la surveillance débordera sur ${name}, à partir de ${from}, mais l'urgence P1 lève les règles horaires (${actor} a le rôle ${role})`,
     overrideRefused: (why: string) => `dérogation P1 refusée : ${why}`,
