@@ -14,6 +14,8 @@ export default {
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 60000,
+  // Jest's transform cache beside the other tools' caches, not in the temp folder
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   // a temp folder for the run, checked empty at the end (scripts/jest-temp-*.mjs)
   globalSetup: '<rootDir>/scripts/jest-temp-setup.mjs',
   globalTeardown: '<rootDir>/scripts/jest-temp-teardown.mjs',

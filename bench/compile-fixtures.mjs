@@ -92,6 +92,14 @@ export async function compileFixtures(opts = {}) {
     rmSync(work, { recursive: true, force: true })
     if (!existsSync(join(dir, 'package.json'))) throw new Error(`could not publish ${dir}`)
   }
+  // the stand-ins compiled from older sources go: one copy at a time is kept
+  for (const old of readdirSync(cache))
+    if (
+      old.startsWith('red-button-fixtures-') &&
+      join(cache, old) !== dir &&
+      !old.includes('-build-')
+    )
+      rmSync(join(cache, old), { recursive: true, force: true })
   return dir
 }
 

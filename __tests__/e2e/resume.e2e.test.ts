@@ -54,7 +54,6 @@ function release(
     queue(),
     now,
     {
-      ...inputs,
       environment: 'production',
       version: 'v1.2.0',
       timezone: 'Europe/Paris',
@@ -63,7 +62,9 @@ function release(
       'deploy-command': 'true',
       'rollback-command': 'true',
       'monitor-duration': '0',
-      'pr-comment': 'false'
+      'pr-comment': 'false',
+      // last: a test's own inputs override these
+      ...inputs
     },
     env
   )

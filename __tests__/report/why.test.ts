@@ -145,5 +145,14 @@ describe('failedItemsLine', () => {
       'staging: live 20 min; staging: production-canary: live 5 min; window: inside "Friday"'
     )
     expect(failedItemsLine([CI_PASS])).toBe('')
+    expect(
+      failedItemsLine(
+        [
+          { id: 'staging', item: 'Staging', status: 'fail', detail: 'staging: live 20 min' },
+          { id: 'lock', item: 'Lock', status: 'fail', detail: '' }
+        ],
+        'in-brackets'
+      )
+    ).toBe('staging (live 20 min); lock')
   })
 })

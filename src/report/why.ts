@@ -54,12 +54,7 @@ const ROLLBACK_WHAT = {
   fr: { rollback: 'le code', 'migrate-rollback': 'le schéma' }
 } as const
 
-function failedItems(d: Why): string {
-  return d.checklist
-    .filter((i) => i.status === 'fail')
-    .map((i) => `${i.id} (${i.detail})`)
-    .join('; ')
-}
+const failedItems = (d: Why): string => failedItemsLine(d.checklist, 'in-brackets')
 
 /** The step that broke the release: the first failed one that is not a rollback. */
 function breakingStep(d: Why, language: Language): string | undefined {
@@ -81,13 +76,23 @@ function rollbackSteps(d: Why, status: StepRecord['status'], language: Language)
 }
 
 /**
- * The failed items as `id: detail; …`, for the step's error line and a deployment status's
- * description. A detail that already starts with its id (staging named "staging") keeps one.
+ * The failed items as `id: detail; …` (the step's error line, a deployment status's
+ * description) or `id (detail); …` (the why-line under a summary's headline). A detail that
+ * already starts with its id (staging named "staging") does not say it twice.
  */
-export function failedItemsLine(checklist: DeploymentRecord['checklist']): string {
+export function failedItemsLine(
+  checklist: DeploymentRecord['checklist'],
+  form: 'after-colon' | 'in-brackets' = 'after-colon'
+): string {
   return checklist
     .filter((i) => i.status === 'fail')
-    .map((i) => (i.detail?.startsWith(`${i.id}: `) ? i.detail : `${i.id}: ${i.detail ?? ''}`))
+    .map((i) => {
+      const detail = i.detail?.startsWith(`${i.id}: `)
+        ? i.detail.slice(i.id.length + 2)
+        : (i.detail ?? '')
+      if (!detail) return i.id
+      return form === 'in-brackets' ? `${i.id} (${detail})` : `${i.id}: ${detail}`
+    })
     .join('; ')
 }
 
