@@ -10,6 +10,7 @@ import {
 import { removeJob, type RunnerJob } from './action-runner.js'
 import {
   deploymentOf,
+  releaseInputs,
   releaseStep,
   resumeStep,
   setStandInClock,
@@ -59,20 +60,12 @@ function release(now: string, env: Record<string, string> = {}) {
   return releaseStep(
     queue(),
     now,
-    {
+    releaseInputs(monitoring.url, {
       environment: 'production-eu',
       'production-environments': 'production-canary, production-eu',
       'staging-environment': 'production-canary',
-      'bake-time': '30m',
-      version: 'v1.2.0',
-      timezone: 'Europe/Paris',
-      'required-approvals': '0',
-      'monitoring-url': `${monitoring.url}/health`,
-      'deploy-command': 'true',
-      'rollback-command': 'true',
-      'monitor-duration': '0',
-      'pr-comment': 'false'
-    },
+      'bake-time': '30m'
+    }),
     env
   )
 }

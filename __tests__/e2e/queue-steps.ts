@@ -15,6 +15,29 @@ export interface Queue {
   resumeRun: number
 }
 
+/**
+ * The inputs of a release to production that only the gate can stop (no review, no watch, no
+ * PR comment, commands that succeed), with `monitoring-url` on the sample service; a test's own
+ * inputs last, overriding these.
+ */
+export function releaseInputs(
+  monitoringUrl: string,
+  inputs: Record<string, string> = {}
+): Record<string, string> {
+  return {
+    environment: 'production',
+    version: 'v1.2.0',
+    timezone: 'Europe/Paris',
+    'required-approvals': '0',
+    'monitoring-url': `${monitoringUrl}/health`,
+    'deploy-command': 'true',
+    'rollback-command': 'true',
+    'monitor-duration': '0',
+    'pr-comment': 'false',
+    ...inputs
+  }
+}
+
 /** The release job at `now` (RED_BUTTON_NOW): attempt 1 unless `env` says otherwise. */
 export function releaseStep(
   q: Queue,

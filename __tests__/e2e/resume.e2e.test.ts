@@ -6,6 +6,7 @@ import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stan
 import { removeJob, type RunnerJob } from './action-runner.js'
 import {
   deploymentOf,
+  releaseInputs,
   releaseStep,
   resumeStep,
   setStandInClock,
@@ -50,24 +51,7 @@ function release(
   env: Record<string, string> = {},
   inputs: Record<string, string> = {}
 ) {
-  return releaseStep(
-    queue(),
-    now,
-    {
-      environment: 'production',
-      version: 'v1.2.0',
-      timezone: 'Europe/Paris',
-      'required-approvals': '0',
-      'monitoring-url': `${monitoring.url}/health`,
-      'deploy-command': 'true',
-      'rollback-command': 'true',
-      'monitor-duration': '0',
-      'pr-comment': 'false',
-      // last: a test's own inputs override these
-      ...inputs
-    },
-    env
-  )
+  return releaseStep(queue(), now, releaseInputs(monitoring.url, inputs), env)
 }
 
 const resume = (now: string, inputs: Record<string, string> = {}) =>

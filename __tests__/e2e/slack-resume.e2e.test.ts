@@ -9,6 +9,7 @@ import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stan
 import { removeJob, type RunnerJob } from './action-runner.js'
 import {
   deploymentOf,
+  releaseInputs,
   releaseStep,
   resumeStep,
   setStandInClock,
@@ -57,12 +58,7 @@ function release(now: string, env: Record<string, string> = {}) {
   return releaseStep(
     queue(),
     now,
-    {
-      environment: 'production',
-      version: 'v1.2.0',
-      timezone: 'Europe/Paris',
-      'required-approvals': '0',
-      'monitoring-url': `${monitoring.url}/health`,
+    releaseInputs(monitoring.url, {
       'deploy-command': 'bash step.sh deploy',
       'rollback-command': 'bash step.sh rollback',
       'smoke-tests': `- name: Health\n  url: ${monitoring.url}/health`,
@@ -72,7 +68,7 @@ function release(now: string, env: Record<string, string> = {}) {
       'slack-token': SLACK_TOKEN,
       'slack-channel': CHANNEL,
       'slack-api-url': slack.url
-    },
+    }),
     env,
     (job) => writeFileSync(join(job.workspace, 'step.sh'), 'echo "$1"\n')
   )
