@@ -274,6 +274,37 @@ describe('a release postponed again by its re-run (Friday, then Easter Monday)',
   }, 180_000)
 })
 
+describe('a release postponed for longer than postpone-expiry', () => {
+  it('is postponed, with a warning saying when a resume step would drop it and what to set', async () => {
+    const DEC_18 = '2026-12-18T09:00:00Z' // Friday 10:00 in Paris, inside the year-end freeze
+    at(DEC_18)
+    const r = await release(
+      DEC_18,
+      {},
+      {
+        freeze: '- from: "2026-12-18 00:00"\n  to: "2027-01-04 00:00"\n  name: Year-end freeze'
+      }
+    )
+    expect(r.outputs.status).toBe('postponed')
+    expect(r.outputs['next-window']).toBe('2027-01-04T00:00:00+01:00')
+    const warning =
+      'postponed for longer than postpone-expiry (7d): a resume step with that postpone-expiry drops it as expired at Fri 25 Dec 10:00 Europe/Paris, before its window opens; give the resume step postpone-expiry: 18d or more'
+    const record = yaml.load(r.outputs.record ?? '') as { deployment: { warnings?: string[] } }
+    expect(record.deployment.warnings).toContain(warning)
+    expect(r.summary).toContain('postpone-expiry: 18d or more')
+    // and within it, nothing is said
+    const short = await release(
+      DEC_18,
+      {},
+      {
+        freeze: '- from: "2026-12-18 00:00"\n  to: "2026-12-21 00:00"\n  name: Short freeze'
+      }
+    )
+    expect(short.outputs.status).toBe('postponed')
+    expect(short.outputs.record).not.toContain('postpone-expiry')
+  })
+})
+
 describe('the resume step', () => {
   it('costs two requests while a release waits, and leaves it as it is', async () => {
     const id = seedPostponed({

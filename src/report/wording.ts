@@ -196,6 +196,8 @@ const PHRASES = {
     startsAgain: (when: string) =>
       `It starts again by itself at ${when}, when a step with resume-postponed: true runs (the resume workflow, examples/workflows/resume.yml); without it, nothing restarts it.`,
     dropIt: (command: string) => `To drop it: ${command}`,
+    expiresFirst: (expiry: string, dropAt: string, needed: string) =>
+      `postponed for longer than postpone-expiry (${expiry}): a resume step with that postpone-expiry drops it as expired at ${dropAt}, before its window opens; give the resume step postpone-expiry: ${needed} or more`,
     resumedLine: (postponedAt: string, resumedAt: string) =>
       `postponed ${postponedAt}, resumed ${resumedAt}`,
     supersededByPostponed: (version: string, id: number) =>
@@ -326,6 +328,8 @@ const PHRASES = {
     startsAgain: (when: string) =>
       `Il repartira de lui-même le ${when}, quand une étape avec resume-postponed: true s'exécutera (le workflow de reprise, examples/workflows/resume.yml) ; sans elle, rien ne le relance.`,
     dropIt: (command: string) => `Pour l'abandonner : ${command}`,
+    expiresFirst: (expiry: string, dropAt: string, needed: string) =>
+      `reporté plus longtemps que postpone-expiry (${expiry}) : une étape de reprise avec ce postpone-expiry l'abandonnera comme expiré le ${dropAt}, avant l'ouverture de sa fenêtre ; donnez à l'étape de reprise postpone-expiry: ${needed} ou plus`,
     resumedLine: (postponedAt: string, resumedAt: string) =>
       `reporté ${postponedAt}, repris ${resumedAt}`,
     supersededByPostponed: (version: string, id: number) =>

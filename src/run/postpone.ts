@@ -2,6 +2,8 @@ import type { Core } from '../core.js'
 import type { GitHubApi } from '../github/api.js'
 import { withPostponedUntil, type PostponedPayload } from '../github/payload.js'
 import type { RunState } from '../record/state.js'
+import { formatDuration } from '../duration.js'
+import type { Language } from '../settings/schema.js'
 import { shortWhen } from '../report/when.js'
 import { phrases } from '../report/wording.js'
 import { deploymentPayload } from './deployment.js'
@@ -62,6 +64,33 @@ export function postponedPayloadOf(
 }
 
 /**
+ * A warning when the release is postponed for longer than `postpone-expiry`: a resume step
+ * with that expiry (measured from the deployment's creation, docs/design.md section 14) would
+ * drop it as expired before its window opens — a year-end freeze of two weeks against the
+ * default 7d. Undefined when it is due in time.
+ */
+export function expiresFirstWarning(o: {
+  postponedAt: Date
+  until: string
+  expiryMs: number
+  language: Language
+  timeZone: string
+}): string | undefined {
+  const waitMs = Date.parse(o.until) - o.postponedAt.getTime()
+  if (!(waitMs > o.expiryMs)) return undefined
+  const dropAt = new Date(o.postponedAt.getTime() + o.expiryMs).toISOString()
+  const neededDays = Math.ceil(waitMs / 86_400_000) + 1
+  // as the input is usually written: 7d, not 168h
+  const expiry =
+    o.expiryMs % 86_400_000 === 0 ? `${o.expiryMs / 86_400_000}d` : formatDuration(o.expiryMs)
+  return phrases(o.language).expiresFirst(
+    expiry,
+    shortWhen(dropAt, o.language, o.timeZone),
+    `${neededDays}d`
+  )
+}
+
+/**
  * A postponed release is recorded on GitHub: a queued deployment of its commit that a resume
  * step starts again when its window opens. A re-run postponed again adds a queued status to
  * the deployment it continues. Each queued status names `until` in its `log_url`'s fragment,
@@ -72,6 +101,17 @@ export async function recordPostponement(state: RunState, deps: PostponeDeps): P
   const until = record.next_window
   if (!until) return
   const description = postponedDescription(state, until)
+  const expiresFirst = expiresFirstWarning({
+    postponedAt: state.resumedFrom?.postponedAt ?? new Date(record.started_at),
+    until,
+    expiryMs: settings.postponeExpiryMs,
+    language: settings.language,
+    timeZone: settings.timeZone
+  })
+  if (expiresFirst) {
+    deps.core.warning(expiresFirst)
+    state.run.warned(expiresFirst)
+  }
   let id = state.resumedFrom?.deploymentId
   try {
     if (id === undefined) {
