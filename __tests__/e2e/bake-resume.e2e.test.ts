@@ -1,20 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { beforeEach, describe, expect, it } from '@jest/globals'
 import yaml from 'js-yaml'
-import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
-import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
-import {
-  seedDeploymentAgo,
-  seedGreenRepo,
-  type StatusAgo
-} from '../../__fixtures__/start-stand-ins.js'
-import { removeJob, type RunnerJob } from './action-runner.js'
+import type { GitHubApi } from '../../__fixtures__/github-api.js'
+import type { SampleService } from '../../__fixtures__/sample-service.js'
+import { seedDeploymentAgo, type StatusAgo } from '../../__fixtures__/start-stand-ins.js'
 import {
   deploymentOf,
+  queueStandIns,
   releaseInputs,
   releaseStep,
-  resumeStep,
-  setStandInClock,
-  type Queue
+  resumeStep
 } from './queue-steps.js'
 
 /**
@@ -33,24 +27,14 @@ const RESUME_RUN = 9301
 
 const later = (min: number) => new Date(Date.parse(NOW) + min * MINUTE).toISOString()
 
+// the canary's deployments are each test's own
+const stand = queueStandIns({ releaseRun: RELEASE_RUN, resumeRun: RESUME_RUN, staged: false })
 let api: GitHubApi
 let monitoring: SampleService
-const jobs: RunnerJob[] = []
-
-beforeEach(async () => {
-  api = await startGitHubApi()
-  seedGreenRepo(api, DEFAULT_SHA)
-  monitoring = await startSampleService()
+beforeEach(() => {
+  ;({ api, monitoring } = stand)
 })
-
-afterEach(async () => {
-  await api.close()
-  await monitoring.close()
-  for (const job of jobs.splice(0)) removeJob(job)
-})
-
-const at = (iso: string) => setStandInClock(api, iso)
-const queue = (): Queue => ({ api, jobs, releaseRun: RELEASE_RUN, resumeRun: RESUME_RUN })
+const { at, queue } = stand
 
 /** A deployment of the commit to `environment`, its statuses `[state, minutes before NOW]`. */
 const deployed = (environment: string, statuses: StatusAgo[]): number =>

@@ -1,5 +1,15 @@
-import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
-import { baseEnv, newJob, runMain, type RunnerJob, type StepResult } from './action-runner.js'
+import { afterEach, beforeEach } from '@jest/globals'
+import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
+import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
+import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
+import {
+  baseEnv,
+  newJob,
+  removeJob,
+  runMain,
+  type RunnerJob,
+  type StepResult
+} from './action-runner.js'
 
 /**
  * The steps of a postponed release's life, run by dist/ as a runner runs them (docs/design.md
@@ -93,4 +103,44 @@ export function deploymentOf(api: GitHubApi, id: number) {
 /** Moves the stand-in's own clock (what it stamps statuses and runs with). */
 export function setStandInClock(api: GitHubApi, iso: string): void {
   api.state.clock = () => new Date(iso)
+}
+
+/**
+ * The stand-ins of a queue test file, started before each test and closed after it: the GitHub
+ * API with a green commit (that passed staging, unless `staged` is false) and the sample
+ * service; the jobs the steps made are removed. Call it at the top of the file.
+ */
+export function queueStandIns(o: { releaseRun: number; resumeRun: number; staged?: boolean }) {
+  const jobs: RunnerJob[] = []
+  let api: GitHubApi | undefined
+  let monitoring: SampleService | undefined
+  beforeEach(async () => {
+    api = await startGitHubApi()
+    seedGreenRepo(api, DEFAULT_SHA)
+    if (o.staged ?? true) seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
+    monitoring = await startSampleService()
+  })
+  afterEach(async () => {
+    await Promise.all([api?.close(), monitoring?.close()])
+    for (const job of jobs.splice(0)) removeJob(job)
+  })
+  const started = <T>(x: T | undefined): T => {
+    if (x === undefined) throw new Error('the stand-ins start before each test')
+    return x
+  }
+  return {
+    get api(): GitHubApi {
+      return started(api)
+    },
+    get monitoring(): SampleService {
+      return started(monitoring)
+    },
+    queue: (): Queue => ({
+      api: started(api),
+      jobs,
+      releaseRun: o.releaseRun,
+      resumeRun: o.resumeRun
+    }),
+    at: (iso: string): void => setStandInClock(started(api), iso)
+  }
 }

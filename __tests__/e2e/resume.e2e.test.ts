@@ -1,16 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { beforeEach, describe, expect, it } from '@jest/globals'
 import yaml from 'js-yaml'
-import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
-import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
-import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
-import { removeJob, type RunnerJob } from './action-runner.js'
+import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
+import type { SampleService } from '../../__fixtures__/sample-service.js'
 import {
   deploymentOf,
+  queueStandIns,
   releaseInputs,
   releaseStep,
-  resumeStep,
-  setStandInClock,
-  type Queue
+  resumeStep
 } from './queue-steps.js'
 
 /**
@@ -26,25 +23,13 @@ const SATURDAY = '2026-11-28T10:00:00Z'
 const RELEASE_RUN = 7001
 const RESUME_RUN = 9100
 
+const stand = queueStandIns({ releaseRun: RELEASE_RUN, resumeRun: RESUME_RUN })
 let api: GitHubApi
 let monitoring: SampleService
-const jobs: RunnerJob[] = []
-
-beforeEach(async () => {
-  api = await startGitHubApi()
-  seedGreenRepo(api, DEFAULT_SHA)
-  seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
-  monitoring = await startSampleService()
+beforeEach(() => {
+  ;({ api, monitoring } = stand)
 })
-
-afterEach(async () => {
-  await api.close()
-  await monitoring.close()
-  for (const job of jobs.splice(0)) removeJob(job)
-})
-
-const at = (iso: string) => setStandInClock(api, iso)
-const queue = (): Queue => ({ api, jobs, releaseRun: RELEASE_RUN, resumeRun: RESUME_RUN })
+const { at, queue } = stand
 
 function release(
   now: string,

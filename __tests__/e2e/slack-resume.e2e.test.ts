@@ -2,18 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import yaml from 'js-yaml'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
-import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
+import type { GitHubApi } from '../../__fixtures__/github-api.js'
+import type { SampleService } from '../../__fixtures__/sample-service.js'
 import { startSlackApi, type SlackApi } from '../../__fixtures__/slack-api.js'
-import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
-import { removeJob, type RunnerJob } from './action-runner.js'
 import {
   deploymentOf,
+  queueStandIns,
   releaseInputs,
   releaseStep,
-  resumeStep,
-  setStandInClock,
-  type Queue
+  resumeStep
 } from './queue-steps.js'
 
 /**
@@ -32,26 +29,16 @@ const RESUME_RUN = 9100
 const SLACK_TOKEN = 'xoxb-e2e-0000-s3cr3tBotT0ken'
 const CHANNEL = 'C0DEPLOYS01'
 
+const stand = queueStandIns({ releaseRun: RELEASE_RUN, resumeRun: RESUME_RUN })
 let api: GitHubApi
 let monitoring: SampleService
 let slack: SlackApi
-const jobs: RunnerJob[] = []
-
 beforeEach(async () => {
-  api = await startGitHubApi()
-  seedGreenRepo(api, DEFAULT_SHA)
-  seedStagingSuccess(api, DEFAULT_SHA, 'v1.2.0')
-  monitoring = await startSampleService()
+  ;({ api, monitoring } = stand)
   slack = await startSlackApi({ token: SLACK_TOKEN, channels: [CHANNEL] })
 })
-
-afterEach(async () => {
-  await Promise.all([api.close(), monitoring.close(), slack.close()])
-  for (const job of jobs.splice(0)) removeJob(job)
-})
-
-const at = (iso: string) => setStandInClock(api, iso)
-const queue = (): Queue => ({ api, jobs, releaseRun: RELEASE_RUN, resumeRun: RESUME_RUN })
+afterEach(() => slack.close())
+const { at, queue } = stand
 
 /** The release job (the same inputs on Friday and in Monday's re-run), with a bot token. */
 function release(now: string, env: Record<string, string> = {}) {
