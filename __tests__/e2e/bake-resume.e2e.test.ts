@@ -5,6 +5,8 @@ import type { SampleService } from '../../__fixtures__/sample-service.js'
 import { seedDeploymentAgo, type StatusAgo } from '../../__fixtures__/start-stand-ins.js'
 import {
   deploymentOf,
+  expectDeployedOnSame,
+  RERUN_ENV,
   queueStandIns,
   releaseInputs,
   releaseStep,
@@ -136,19 +138,8 @@ describe("a region postponed until the canary's bake completes", () => {
 
     // the re-run (attempt 2) passes the bake and deploys on the same deployment
     at(later(22))
-    const rerun = await release(later(22), {
-      GITHUB_RUN_ATTEMPT: '2',
-      GITHUB_TRIGGERING_ACTOR: 'github-actions[bot]'
-    })
-    expect(rerun.outputs.status).toBe('deployed')
-    expect(rerun.outputs['deployment-id']).toBe(String(id))
-    expect(api.state.deployments.filter((x) => x.environment === 'production-eu')).toHaveLength(1)
-    expect(deployment(id).statuses.map((s) => s.state)).toEqual([
-      'queued',
-      'queued',
-      'in_progress',
-      'success'
-    ])
+    const rerun = await release(later(22), RERUN_ENV)
+    expectDeployedOnSame(api, rerun, id, 'production-eu')
     const record = recordOf(rerun.outputs)
     expect(record.resumed).toEqual({
       from_run: `https://github.example/acme/shop/actions/runs/${RELEASE_RUN}`,

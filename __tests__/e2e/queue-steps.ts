@@ -1,4 +1,4 @@
-import { afterEach, beforeEach } from '@jest/globals'
+import { afterEach, beforeEach, expect } from '@jest/globals'
 import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
 import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
 import { seedGreenRepo, seedStagingSuccess } from '../../__fixtures__/start-stand-ins.js'
@@ -143,4 +143,32 @@ export function queueStandIns(o: { releaseRun: number; resumeRun: number; staged
     }),
     at: (iso: string): void => setStandInClock(started(api), iso)
   }
+}
+
+/** What a runner gives a re-run that a resume step asked for: attempt 2, by the resume bot. */
+export const RERUN_ENV = {
+  GITHUB_RUN_ATTEMPT: '2',
+  GITHUB_TRIGGERING_ACTOR: 'github-actions[bot]'
+} as const
+
+/**
+ * The re-run deployed on the deployment its postponed run queued (docs/design.md section 14):
+ * no other deployment of `environment`, and its statuses queued (postponed), queued (resume
+ * requested), in_progress, success.
+ */
+export function expectDeployedOnSame(
+  api: GitHubApi,
+  rerun: StepResult,
+  id: number,
+  environment: string
+): void {
+  expect(rerun.outputs.status).toBe('deployed')
+  expect(rerun.outputs['deployment-id']).toBe(String(id))
+  expect(api.state.deployments.filter((d) => d.environment === environment)).toHaveLength(1)
+  expect(deploymentOf(api, id).statuses.map((s) => s.state)).toEqual([
+    'queued',
+    'queued',
+    'in_progress',
+    'success'
+  ])
 }

@@ -4,6 +4,8 @@ import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
 import type { SampleService } from '../../__fixtures__/sample-service.js'
 import {
   deploymentOf,
+  expectDeployedOnSame,
+  RERUN_ENV,
   queueStandIns,
   releaseInputs,
   releaseStep,
@@ -148,19 +150,8 @@ describe('a release postponed on Friday afternoon', () => {
     expect(monday.stdout).toContain(`#${id} v1.2.0 → production: resume requested`)
 
     // the re-run: attempt 2, triggered by the resume step's bot
-    const rerun = await release('2026-11-30T08:12:00Z', {
-      GITHUB_RUN_ATTEMPT: '2',
-      GITHUB_TRIGGERING_ACTOR: 'github-actions[bot]'
-    })
-    expect(rerun.outputs.status).toBe('deployed')
-    expect(rerun.outputs['deployment-id']).toBe(String(id))
-    expect(api.state.deployments.filter((x) => x.environment === 'production')).toHaveLength(1)
-    expect(deployment(id).statuses.map((s) => s.state)).toEqual([
-      'queued',
-      'queued',
-      'in_progress',
-      'success'
-    ])
+    const rerun = await release('2026-11-30T08:12:00Z', RERUN_ENV)
+    expectDeployedOnSame(api, rerun, id, 'production')
     const record = yaml.load(rerun.outputs.record ?? '') as { deployment: Record<string, unknown> }
     expect(record.deployment.actor).toBe('alice')
     expect(record.deployment.resumed).toEqual({
@@ -201,11 +192,7 @@ describe('a release postponed again by its re-run (Friday, then Easter Monday)',
 
     // the re-run finds Easter Monday a public holiday (here it enters with the re-run's
     // inputs; a freeze calendar edited over the weekend does the same): postponed again
-    const rerun = await release(
-      MONDAY_0007,
-      { GITHUB_RUN_ATTEMPT: '2', GITHUB_TRIGGERING_ACTOR: 'github-actions[bot]' },
-      { holidays: 'FR' }
-    )
+    const rerun = await release(MONDAY_0007, RERUN_ENV, { holidays: 'FR' })
     expect(rerun.outputs.status).toBe('postponed')
     expect(rerun.outputs['deployment-id']).toBe(String(id))
     const rerunRecord = yaml.load(rerun.outputs.record ?? '') as {

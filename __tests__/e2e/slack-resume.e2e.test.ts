@@ -7,6 +7,8 @@ import type { SampleService } from '../../__fixtures__/sample-service.js'
 import { startSlackApi, type SlackApi } from '../../__fixtures__/slack-api.js'
 import {
   deploymentOf,
+  expectDeployedOnSame,
+  RERUN_ENV,
   queueStandIns,
   releaseInputs,
   releaseStep,
@@ -105,12 +107,8 @@ describe('a release postponed on Friday and resumed on Monday, with a Slack bot 
 
     // the re-run, attempt 2, deploys on the same deployment and edits the same message
     at(RERUN)
-    const rerun = await release(RERUN, {
-      GITHUB_RUN_ATTEMPT: '2',
-      GITHUB_TRIGGERING_ACTOR: 'github-actions[bot]'
-    })
-    expect(rerun.outputs.status).toBe('deployed')
-    expect(rerun.outputs['deployment-id']).toBe(String(id))
+    const rerun = await release(RERUN, RERUN_ENV)
+    expectDeployedOnSame(api, rerun, id, 'production')
 
     const top = slack.topLevel(CHANNEL)
     expect(top).toHaveLength(1)
