@@ -2,66 +2,24 @@
  * Bake time and waves through dist/index.js, as a runner runs it: the GitHub stand-in holds
  * the staging deployments with their statuses' times; RED_BUTTON_NOW sets the clock.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import yaml from 'js-yaml'
-import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
-import {
-  seedDeploymentAgo,
-  startReleasableApi,
-  type StatusAgo
-} from '../../__fixtures__/start-stand-ins.js'
-import { startReceiver, type Receiver } from '../../__fixtures__/webhook-receiver.js'
-import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
+import { DEFAULT_SHA } from '../../__fixtures__/github-api.js'
+import { seedDeploymentAgo, type StatusAgo } from '../../__fixtures__/start-stand-ins.js'
+import { gateStandIns } from './gate-steps.js'
 
 // Thursday 2026-11-26 10:00 in Paris: outside every default window
 const NOW = '2026-11-26T09:00:00Z'
 const MINUTE = 60_000
 const REGIONS = 'production-canary, production-eu, production-us, production-ap'
 
-let api: GitHubApi
-let monitoring: Receiver
-let job: RunnerJob
-
-beforeAll(async () => {
-  monitoring = await startReceiver()
-})
-afterAll(async () => {
-  await monitoring.close()
-})
-beforeEach(async () => {
-  api = await startReleasableApi({ staging: false })
-  job = newJob()
-})
-afterEach(async () => {
-  await api.close()
-  removeJob(job)
-})
+// each test seeds its own staging deployments
+const stand = gateStandIns({ staged: false, inputs: { 'bake-time': '30m' } })
+const { main } = stand
 
 /** A deployment of the commit to `environment`, its statuses `[state, minutes before NOW]`. */
 const deployed = (environment: string, statuses: StatusAgo[]): number =>
-  seedDeploymentAgo(api, environment, NOW, statuses)
-
-function main(now: string, extra: Record<string, string> = {}) {
-  return runMain(
-    job,
-    { ...baseEnv(job, api.url, DEFAULT_SHA), RED_BUTTON_NOW: now },
-    {
-      inputs: {
-        environment: 'production',
-        'required-approvals': '0',
-        version: 'v1.2.0',
-        'dry-run': 'true',
-        timezone: 'Europe/Paris',
-        'monitoring-url': monitoring.url,
-        'deploy-command': './deploy.sh',
-        'rollback-command': './deploy.sh rollback',
-        'checks-timeout': '5s',
-        'bake-time': '30m',
-        ...extra
-      }
-    }
-  )
-}
+  seedDeploymentAgo(stand.api, environment, NOW, statuses)
 
 function staging(outputs: Record<string, string>) {
   const record = (yaml.load(outputs.record ?? '') as { deployment: Record<string, unknown> })
@@ -104,7 +62,7 @@ describe('dist/index.js: bake time on staging', () => {
       })
     ])
     // nothing went out (a postponed release may be recorded as queued, never in_progress)
-    const started = api.state.deployments.filter(
+    const started = stand.api.state.deployments.filter(
       (d) =>
         d.environment === 'production' &&
         d.statuses.some((st) => st.state === 'in_progress' || st.state === 'success')

@@ -1,11 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import yaml from 'js-yaml'
-import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
-import { startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
-import { startReceiver, type Receiver } from '../../__fixtures__/webhook-receiver.js'
-import { baseEnv, newJob, removeJob, runMain, type RunnerJob } from './action-runner.js'
+import { gateStandIns } from './gate-steps.js'
 
 // A repository calendar: a weekly Wednesday 15:00-16:00 Paris event since January 2024.
 const ICS = [
@@ -24,50 +21,17 @@ const ICS = [
   ''
 ].join('\r\n')
 
-let api: GitHubApi
-let monitoring: Receiver
-let job: RunnerJob
-
-beforeAll(async () => {
-  monitoring = await startReceiver()
+const { main } = gateStandIns({
+  inputs: {
+    holidays: 'FR',
+    'deploy-hours': 'Mon-Thu 09:00-17:00, Fri 09:00-12:00',
+    'freeze-calendar': 'ops/freeze.ics'
+  },
+  prepare: (job) => {
+    mkdirSync(join(job.workspace, 'ops'), { recursive: true })
+    writeFileSync(join(job.workspace, 'ops', 'freeze.ics'), ICS)
+  }
 })
-afterAll(async () => {
-  await monitoring.close()
-})
-beforeEach(async () => {
-  api = await startReleasableApi()
-  job = newJob()
-  mkdirSync(join(job.workspace, 'ops'), { recursive: true })
-  writeFileSync(join(job.workspace, 'ops', 'freeze.ics'), ICS)
-})
-afterEach(async () => {
-  await api.close()
-  removeJob(job)
-})
-
-function main(now: string, extra: Record<string, string> = {}) {
-  return runMain(
-    job,
-    { ...baseEnv(job, api.url, DEFAULT_SHA), RED_BUTTON_NOW: now },
-    {
-      inputs: {
-        environment: 'production',
-        'required-approvals': '0',
-        version: 'v1.2.0',
-        'dry-run': 'true',
-        timezone: 'Europe/Paris',
-        'monitoring-url': monitoring.url,
-        'deploy-command': './deploy.sh',
-        'rollback-command': './deploy.sh rollback',
-        'checks-timeout': '5s',
-        holidays: 'FR',
-        'deploy-hours': 'Mon-Thu 09:00-17:00, Fri 09:00-12:00',
-        'freeze-calendar': 'ops/freeze.ics',
-        ...extra
-      }
-    }
-  )
-}
 
 function windowItem(outputs: Record<string, string>) {
   const d = (yaml.load(outputs.record ?? '') as { deployment: Record<string, unknown> }).deployment

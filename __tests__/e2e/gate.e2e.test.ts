@@ -1,68 +1,24 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { beforeEach, describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import yaml from 'js-yaml'
 import { DEFAULT_SHA, startGitHubApi, type GitHubApi } from '../../__fixtures__/github-api.js'
-import { seedGreenRepo, startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
-import { startReceiver, type Receiver } from '../../__fixtures__/webhook-receiver.js'
-import {
-  baseEnv,
-  newJob,
-  parseCommandFile,
-  removeJob,
-  runMain,
-  type RunnerJob,
-  signalWhen
-} from './action-runner.js'
+import { seedGreenRepo } from '../../__fixtures__/start-stand-ins.js'
+import { baseEnv, parseCommandFile, runMain, type RunnerJob, signalWhen } from './action-runner.js'
+import { gateStandIns } from './gate-steps.js'
 
 // Friday 2026-11-27 15:00 in Paris (UTC+1) is 14:00 UTC: inside the default freeze.
 const FRIDAY_1500_PARIS = '2026-11-27T14:00:00Z'
 // Thursday 2026-11-26 10:00 in Paris: outside every default window.
 const THURSDAY_1000_PARIS = '2026-11-26T09:00:00Z'
 
+const stand = gateStandIns()
+const { inputs, main } = stand
 let api: GitHubApi
-let monitoring: Receiver
 let job: RunnerJob
-
-beforeAll(async () => {
-  monitoring = await startReceiver()
+beforeEach(() => {
+  ;({ api, job } = stand)
 })
-afterAll(async () => {
-  await monitoring.close()
-})
-beforeEach(async () => {
-  // this job's own check run is still running there: it must not be waited for
-  api = await startReleasableApi()
-  job = newJob()
-})
-afterEach(async () => {
-  await api.close()
-  removeJob(job)
-})
-
-function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    environment: 'production',
-    // not about code review (its own tests turn it on)
-    'required-approvals': '0',
-    version: 'v1.2.0',
-    'dry-run': 'true',
-    timezone: 'Europe/Paris',
-    'monitoring-url': monitoring.url,
-    'deploy-command': './deploy.sh',
-    'rollback-command': './deploy.sh rollback',
-    'checks-timeout': '5s',
-    ...extra
-  }
-}
-
-function main(now: string, extra: Record<string, string> = {}, env: Record<string, string> = {}) {
-  return runMain(
-    job,
-    { ...baseEnv(job, api.url, DEFAULT_SHA), RED_BUTTON_NOW: now, ...env },
-    { inputs: inputs(extra) }
-  )
-}
 
 function recordOf(outputs: Record<string, string>) {
   return (yaml.load(outputs.record ?? '') as { deployment: Record<string, unknown> }).deployment
