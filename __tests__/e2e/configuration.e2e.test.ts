@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { beforeEach, describe, expect, it } from '@jest/globals'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import yaml from 'js-yaml'
 import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
-import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
-import { seedLiveDeployment, startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
-import {
-  baseEnv,
-  newJob,
-  removeJob,
-  runMain,
-  type RunnerJob,
-  type StepResult
-} from './action-runner.js'
+import type { SampleService } from '../../__fixtures__/sample-service.js'
+import { baseEnv, runMain, type RunnerJob, type StepResult } from './action-runner.js'
+import { releaseStandIns } from './release-steps.js'
 
 /**
  * Careful with its own configuration (docs/design.md section 3): typos in `with:` and in the
@@ -23,28 +16,13 @@ import {
 // Tuesday 2026-11-24 10:00 UTC: outside every default freeze window.
 const TUESDAY = '2026-11-24T10:00:00Z'
 
+const stand = releaseStandIns('echo "$1" >> "$GITHUB_WORKSPACE/order.log"\nexit "${2:-0}"\n')
 let api: GitHubApi
 let service: SampleService
 let monitoring: SampleService
 let job: RunnerJob
-
-beforeEach(async () => {
-  api = await startReleasableApi()
-  seedLiveDeployment(api)
-  service = await startSampleService()
-  monitoring = await startSampleService()
-  job = newJob()
-  writeFileSync(
-    join(job.workspace, 'step.sh'),
-    'echo "$1" >> "$GITHUB_WORKSPACE/order.log"\nexit "${2:-0}"\n'
-  )
-})
-
-afterEach(async () => {
-  await service.close()
-  await monitoring.close()
-  await api.close()
-  removeJob(job)
+beforeEach(() => {
+  ;({ api, service, monitoring, job } = stand)
 })
 
 /** A Prisma-style production release: migrations that only go forward. */

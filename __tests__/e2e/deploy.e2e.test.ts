@@ -1,48 +1,33 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { beforeEach, describe, expect, it } from '@jest/globals'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import yaml from 'js-yaml'
 import { DEFAULT_SHA, type GitHubApi } from '../../__fixtures__/github-api.js'
-import { startSampleService, type SampleService } from '../../__fixtures__/sample-service.js'
-import { seedLiveDeployment, startReleasableApi } from '../../__fixtures__/start-stand-ins.js'
+import type { SampleService } from '../../__fixtures__/sample-service.js'
 import {
   baseEnv,
-  newJob,
-  removeJob,
   runMain,
   runPost,
   signalWhen,
   type RunnerJob,
   type StepResult
 } from './action-runner.js'
+import { releaseStandIns } from './release-steps.js'
 
 // Tuesday 2026-11-24 10:00 UTC: outside every default freeze window.
 const TUESDAY = '2026-11-24T10:00:00Z'
 
+// Each command appends its phase to one log, so the order can be asserted.
+const stand = releaseStandIns(
+  'echo "$1 $DEPLOY_PHASE $DEPLOY_VERSION prev=$DEPLOY_PREVIOUS_VERSION" >> "$GITHUB_WORKSPACE/order.log"\nexit "${2:-0}"\n'
+)
 let api: GitHubApi
 let service: SampleService
 /** stands for the monitoring system, which stays up whatever happens to the service */
 let monitoring: SampleService
 let job: RunnerJob
-
-beforeEach(async () => {
-  api = await startReleasableApi()
-  seedLiveDeployment(api)
-  service = await startSampleService()
-  monitoring = await startSampleService()
-  job = newJob()
-  // Each command appends its phase to one log, so the order can be asserted.
-  writeFileSync(
-    join(job.workspace, 'step.sh'),
-    'echo "$1 $DEPLOY_PHASE $DEPLOY_VERSION prev=$DEPLOY_PREVIOUS_VERSION" >> "$GITHUB_WORKSPACE/order.log"\nexit "${2:-0}"\n'
-  )
-})
-
-afterEach(async () => {
-  await service.close()
-  await monitoring.close()
-  await api.close()
-  removeJob(job)
+beforeEach(() => {
+  ;({ api, service, monitoring, job } = stand)
 })
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
